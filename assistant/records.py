@@ -1,0 +1,97 @@
+"""Plain data that flows from retrieval to the answer: Passage, Citation, Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a passage (or a near-duplicate of it) was published."""
+
+    article_id: str
+    headline: str
+    date: str
+    source: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk_id: str
+    text: str
+    article_id: str
+    headline: str
+    date: str
+    source: str
+    paragraph: int
+    paragraph_end: int
+    url: str = ""
+    score: float = 0.0  # fused rank score (RRF) or the single leg's score
+    dense_score: float | None = None  # cosine similarity to the question
+    lexical_score: float | None = None  # BM25
+    duplicates: tuple[SourceRef, ...] = ()  # the same story elsewhere, collapsed into this passage
+
+    @classmethod
+    def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any], **scores: Any) -> Passage:
+        return cls(
+            chunk_id=chunk_id,
+            text=text,
+            article_id=str(meta.get("article_id", "")),
+            headline=str(meta.get("headline", "")),
+            date=str(meta.get("date", "")),
+            source=str(meta.get("source", "")),
+            paragraph=int(meta.get("paragraph", 0)),
+            paragraph_end=int(meta.get("paragraph_end", meta.get("paragraph", 0))),
+            url=str(meta.get("url", "")),
+            **scores,
+        )
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int  # 1-based, as in the answer's [n] markers
+    chunk_id: str
+    article_id: str
+    headline: str
+    date: str
+    source: str
+    paragraph: int
+    quote: str  # the cited sentence(s), or the passage when no sentence is singled out
+    passage: str
+    url: str = ""
+    also_in: tuple[SourceRef, ...] = ()
+
+    @classmethod
+    def of(cls, n: int, passage: Passage, quote: str) -> Citation:
+        return cls(
+            n=n,
+            chunk_id=passage.chunk_id,
+            article_id=passage.article_id,
+            headline=passage.headline,
+            date=passage.date,
+            source=passage.source,
+            paragraph=passage.paragraph,
+            quote=quote,
+            passage=passage.text,
+            url=passage.url,
+            also_in=passage.duplicates,
+        )
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    language: str  # "ar" or "en", the question's
+    citations: list[Citation]
+    passages: list[Passage]
+    answered: bool = True  # False when the archive holds no answer
+    question: str = ""
+    standalone_question: str = ""  # the question as retrieved, after follow-up condensation
+    answerer: str = "extractive"
+    unsupported_sentences: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,114 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25) legs fused by Reciprocal Rank Fusion,
+near-duplicates collapsed into one passage that lists every source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
+
+from assistant.records import Passage, SourceRef
+from assistant.settings import Settings
+from ingest.embedder import Embedder
+from ingest.filters import SearchFilters
+from ingest.lexical import LexicalIndex, synced_index
+from ingest.store import ChunkStore, StoredChunk
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: score(d) = sum over lists of 1 / (k + rank), rank from 1."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
+
+
+class Retriever:
+    def __init__(self, settings: Settings, embedder: Embedder, store: ChunkStore) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self._lexical: LexicalIndex | None = None
+        self.query_vector = lru_cache(maxsize=256)(self._embed_query)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.embed_queries([text])[0]
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        if self._lexical is None or self._lexical.revision != self.store.revision:
+            self._lexical = synced_index(self.store, self.settings.lexical_dir)
+        return self._lexical
+
+    def search(
+        self, question: str, k: int | None = None, filters: SearchFilters | None = None, mode: str | None = None
+    ) -> list[Passage]:
+        """The ``k`` best passages for ``question``, best first."""
+        k = k or self.settings.top_k
+        mode = mode or self.settings.retrieval
+        if mode not in MODES:
+            raise ValueError(f"retrieval mode {mode!r} unknown; use one of {', '.join(MODES)}")
+        filters = filters or SearchFilters()
+        n = max(self.settings.candidates, k * 4)
+        dense = self._dense(question, n, filters) if mode != "lexical" else []
+        lexical = self.lexical.search(question, n, filters) if mode != "dense" else []
+        fused = reciprocal_rank_fusion([[c.id for c in dense], [i for i, _ in lexical]], self.settings.rrf_k)
+
+        found = {c.id: c for c in dense}
+        missing = [i for i, _ in fused if i not in found]
+        found |= {c.id: c for c in self.store.get(missing, with_embeddings=True)}
+        query = self.query_vector(question)
+        bm25 = dict(lexical)
+        candidates = []
+        for chunk_id, rrf in fused:
+            chunk = found.get(chunk_id)
+            if chunk is None or chunk.embedding is None:
+                continue
+            cosine = float(np.dot(chunk.embedding, query))
+            score = {"hybrid": rrf, "dense": cosine, "lexical": bm25.get(chunk_id, 0.0)}[mode]
+            candidates.append((chunk, score, cosine, bm25.get(chunk_id)))
+        return self._collapse(candidates, k)
+
+    def _dense(self, question: str, n: int, filters: SearchFilters) -> list[StoredChunk]:
+        hits = self.store.query(self.query_vector(question), n, filters.chroma_where())
+        return [h for h in hits if not filters.keyword or filters.matches(h.metadata)]
+
+    def _collapse(
+        self, candidates: list[tuple[StoredChunk, float, float, float | None]], k: int
+    ) -> list[Passage]:
+        """Keep the best of each group of near-identical chunks from different articles;
+        the others become its ``duplicates``."""
+        kept: list[tuple[StoredChunk, Passage]] = []
+        for chunk, score, cosine, bm25 in candidates:
+            twin = next(
+                (
+                    i
+                    for i, (other, _) in enumerate(kept)
+                    if other.metadata.get("article_id") != chunk.metadata.get("article_id")
+                    and float(np.dot(other.embedding, chunk.embedding)) >= self.settings.duplicate_cosine  # type: ignore[arg-type]
+                ),
+                None,
+            )
+            if twin is not None:
+                other, passage = kept[twin]
+                ref = SourceRef(
+                    article_id=str(chunk.metadata.get("article_id", "")),
+                    headline=str(chunk.metadata.get("headline", "")),
+                    date=str(chunk.metadata.get("date", "")),
+                    source=str(chunk.metadata.get("source", "")),
+                    url=str(chunk.metadata.get("url", "")),
+                )
+                kept[twin] = (other, replace(passage, duplicates=(*passage.duplicates, ref)))
+                continue
+            if len(kept) == k:
+                continue  # still scanning: a later candidate may be a twin of a kept one
+            passage = Passage.from_metadata(
+                chunk.id, chunk.text, chunk.metadata, score=score, dense_score=cosine, lexical_score=bm25
+            )
+            kept.append((chunk, passage))
+        return [p for _, p in kept]

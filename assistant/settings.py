@@ -1,0 +1,62 @@
+"""The one settings object: built at the edge (CLI, server) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    """Every knob Akhbar has; env vars are ``AKHBAR_<NAME>``, CLI flags override them."""
+
+    model_config = SettingsConfigDict(env_prefix="AKHBAR_", extra="ignore")
+
+    data_dir: Path = Field(Path(".akhbar"), description="where the store, lexical index and models live")
+    chroma_path: Path | None = Field(None, description="Chroma folder; default <data_dir>/chroma")
+    chroma_url: str | None = Field(None, description="a Chroma server, e.g. http://127.0.0.1:8000")
+    collection: str = "akhbar"
+
+    model: str = Field(DEFAULT_MODEL, description="embedding model name or a local folder")
+    model_cache: Path | None = Field(None, description="built/downloaded models; default <data_dir>/models")
+    device: str = "cpu"
+    batch_size: int = Field(32, ge=1)
+
+    # 256 tokens keep a chunk to a few news paragraphs: specific enough to cite,
+    # far under e5's 512-token window once the prefix and headline are added.
+    chunk_tokens: int = Field(256, ge=32, le=480)
+    chunk_overlap: int = Field(48, ge=0)
+
+    top_k: int = Field(5, ge=1, le=50)
+    candidates: int = Field(40, ge=1, description="hits taken from each retrieval leg before fusion")
+    retrieval: Literal["hybrid", "dense", "lexical"] = "hybrid"
+    rrf_k: int = Field(60, ge=1)
+    duplicate_cosine: float = Field(0.97, gt=0, le=1, description="passages this similar collapse into one")
+
+    answerer: str = "extractive"
+    max_answer_sentences: int = Field(3, ge=1)
+    # Calibrated on XQuAD-ar questions vs off-topic ones (see eval/README.md): below these
+    # best-sentence cosines the extractive answerer says the archive has no answer.
+    min_answer_cosine: float = Field(0.815, description="question and passage in the same language")
+    min_answer_cosine_cross: float = Field(0.765, description="question in another language than the passage")
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = Field(30.0, gt=0)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_cache or self.data_dir / "models"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.data_dir / "lexical" / self.collection

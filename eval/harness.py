@@ -1,0 +1,207 @@
+"""`akhbar eval`: run QA sets through Akhbar (and baselines) and score retrieval, answers,
+citations, refusals and latency, broken down by question language."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from assistant.records import Answer
+from assistant.service import Assistant
+from assistant.settings import Settings
+from eval import metrics
+from eval.report import write_reports
+from eval.systems import NaiveLangChain, System, akhbar_system
+
+
+@dataclass(frozen=True)
+class QAItem:
+    id: str
+    question: str
+    lang: str
+    answers: list[str] = field(default_factory=list)
+    article_id: str | None = None
+    paragraph: int | None = None
+    unanswerable: bool = False
+
+
+def load_qa(paths: Sequence[Path]) -> list[QAItem]:
+    items = []
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                items.append(QAItem(
+                    id=str(record.get("id", f"{path.name}:{number}")),
+                    question=record["question"],
+                    lang=record.get("lang", "ar"),
+                    answers=list(record.get("answers", [])),
+                    article_id=record.get("article_id"),
+                    paragraph=record.get("paragraph"),
+                    unanswerable=bool(record.get("unanswerable", False)),
+                ))
+            except (json.JSONDecodeError, KeyError) as exc:
+                raise ValueError(f"{path}:{number}: not a QA line ({exc}); expected JSON with 'question'") from exc
+    return items
+
+
+def score_item(item: QAItem, answer: Answer, latency: float) -> dict[str, Any]:
+    """Everything the aggregates need about one question's result."""
+    relevant = [
+        p.article_id == item.article_id and metrics.contains_gold(p.text, item.answers) for p in answer.passages
+    ]
+    cited_gold = [metrics.contains_gold(c.passage, item.answers) for c in answer.citations]
+    return {
+        "id": item.id,
+        "lang": item.lang,
+        "unanswerable": item.unanswerable,
+        "question": item.question,
+        "answer": answer.text,
+        "answered": answer.answered,
+        "relevant": relevant,
+        "article_hits": [p.article_id == item.article_id for p in answer.passages],
+        "em": metrics.exact_match(answer.text, item.answers) if answer.answered else 0.0,
+        "f1": metrics.token_f1(answer.text, item.answers) if answer.answered else 0.0,
+        "contains": answer.answered and metrics.contains_gold(answer.text, item.answers),
+        "cited_gold": cited_gold,
+        "citations": len(answer.citations),
+        "dangling": metrics.dangling_citations(answer.text, [c.n for c in answer.citations]),
+        "latency": latency,
+    }
+
+
+def aggregate(rows: list[dict[str, Any]], ks: Sequence[int]) -> dict[str, Any]:
+    answerable = [r for r in rows if not r["unanswerable"]]
+    unanswerable = [r for r in rows if r["unanswerable"]]
+    answered = [r for r in answerable if r["answered"]]
+    citations = [hit for r in answered for hit in r["cited_gold"]]
+
+    def mean(values: list[float]) -> float:
+        return round(sum(values) / len(values), 4) if values else 0.0
+
+    return {
+        "questions": len(rows),
+        "retrieval": {
+            **{f"recall@{k}": mean([metrics.recall_at_k(r["relevant"], k) for r in answerable]) for k in ks},
+            "mrr@10": mean([metrics.mrr_at_k(r["relevant"], 10) for r in answerable]),
+            "ndcg@10": mean([metrics.ndcg_at_k(r["relevant"], 10) for r in answerable]),
+            **{f"article_recall@{k}": mean([metrics.recall_at_k(r["article_hits"], k) for r in answerable]) for k in ks},
+        },
+        "answers": {
+            "exact_match": mean([r["em"] for r in answerable]),
+            "f1": mean([r["f1"] for r in answerable]),
+            "contains_gold": mean([float(r["contains"]) for r in answerable]),
+        },
+        "citations": {
+            "precision": mean([float(c) for c in citations]),
+            "recall": mean([float(any(r["cited_gold"])) for r in answered]),
+            "answers_with_citation": mean([float(r["citations"] > 0) for r in answered]),
+            "dangling": sum(r["dangling"] for r in rows),
+        },
+        "refusal": {
+            "unanswerable_refused": mean([float(not r["answered"]) for r in unanswerable]),
+            "answerable_refused": mean([float(not r["answered"]) for r in answerable]),
+        },
+        "latency_s": {
+            "p50": round(metrics.percentile([r["latency"] for r in rows], 50), 4),
+            "p95": round(metrics.percentile([r["latency"] for r in rows], 95), 4),
+        },
+    }
+
+
+def run_system(name: str, system: System, items: Sequence[QAItem], ks: Sequence[int], progress: bool) -> dict[str, Any]:
+    rows = []
+    for item in tqdm(items, desc=name, disable=not progress, file=sys.stderr):
+        started = time.perf_counter()
+        answer = system(item.question, max(ks))
+        rows.append(score_item(item, answer, time.perf_counter() - started))
+    languages = sorted({r["lang"] for r in rows})
+    return {
+        "all": aggregate(rows, ks),
+        "by_lang": {lang: aggregate([r for r in rows if r["lang"] == lang], ks) for lang in languages},
+        "rows": rows,
+    }
+
+
+def corpus_collection(corpus: Sequence[Path]) -> str:
+    """A collection name per corpus content, so repeated runs reuse the ingested chunks."""
+    digest = hashlib.sha1()
+    for path in sorted(corpus):
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for f in files:
+            if f.is_file():
+                digest.update(f.name.encode() + f.read_bytes())
+    return f"eval-{digest.hexdigest()[:12]}"
+
+
+def evaluate(
+    settings: Settings,
+    qa_paths: Sequence[Path],
+    corpus: Sequence[Path],
+    ks: Sequence[int] = (1, 3, 5, 10),
+    baselines: bool = False,
+    limit: int | None = None,
+    progress: bool = True,
+    assistant: Assistant | None = None,
+) -> dict[str, Any]:
+    """Ingest ``corpus`` (if given) into its own collection, run every question, return the report."""
+    items = load_qa(qa_paths)[: limit or None]
+    if corpus:
+        settings = settings.model_copy(update={"collection": corpus_collection(corpus)})
+    embedder = assistant.embedder if assistant else None
+    assistant = Assistant.from_settings(settings, embedder=embedder)
+    ingest = assistant.ingest(list(corpus), progress=progress).as_dict() if corpus else {}
+    systems: dict[str, System] = {f"akhbar-{settings.retrieval}": akhbar_system(assistant, settings.retrieval)}
+    if baselines:
+        systems["akhbar-dense"] = akhbar_system(assistant, "dense")
+        systems["bm25-only"] = akhbar_system(assistant, "lexical")
+        systems["langchain-naive"] = NaiveLangChain(assistant, corpus)
+    results = {name: run_system(name, system, items, ks, progress) for name, system in systems.items()}
+    return {
+        "config": {
+            "qa": [str(p) for p in qa_paths],
+            "corpus": [str(p) for p in corpus],
+            "questions": len(items),
+            "ks": list(ks),
+            "settings": json.loads(settings.model_dump_json()),
+        },
+        "versions": {
+            "python": platform.python_version(),
+            **{pkg: version(pkg) for pkg in ("chromadb", "sentence-transformers", "langchain-core", "bm25s", "torch")},
+        },
+        "ingest": ingest,
+        "systems": results,
+    }
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--qa", action="append", required=True, type=Path, help="QA JSONL file (repeatable)")
+    p.add_argument("--corpus", action="append", default=[], type=Path, help="articles to ingest first")
+    p.add_argument("--k", default="1,3,5,10", help="cut-offs for Recall@k")
+    p.add_argument("--baselines", action="store_true", help="add dense-only, BM25-only and naive LangChain")
+    p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--out", type=Path, default=Path("eval/out"), help="folder for report.json/.md/.png")
+
+
+def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
+    ks = sorted({int(k) for k in args.k.split(",")})
+    report = evaluate(settings, args.qa, args.corpus, ks, args.baselines, args.limit)
+    paths = write_reports(report, args.out)
+    print((args.out / "report.md").read_text(encoding="utf-8"))
+    print("wrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+

@@ -1,0 +1,1 @@
+"""Articles in: parse -> chunk -> embed -> store (Chroma) and the lexical index beside it."""

@@ -1,0 +1,136 @@
+"""Split an article into token-bounded chunks on paragraph and sentence boundaries."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ingest.articles import Article
+
+# After . ! ? and the Arabic question mark and semicolon; the Arabic comma only
+# splits a sentence that alone is longer than a chunk.
+SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+")
+CLAUSE_END = re.compile(r"(?<=[،,:])\s+")
+MODEL_LIMIT = 512  # multilingual-e5-small's position table
+PASSAGE_PREFIX = "passage: "
+
+TokenCounter = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    article: Article
+    text: str
+    paragraph: int  # first paragraph (0-based) the chunk covers
+    paragraph_end: int  # last paragraph it covers
+    index: int  # position among the article's chunks
+
+    @property
+    def embedding_text(self) -> str:
+        """What is embedded: the headline gives every chunk its article's context."""
+        return f"{self.article.headline}\n{self.text}"
+
+    @property
+    def search_text(self) -> str:
+        """What the lexical index sees: headline and date are searchable too."""
+        return f"{self.article.headline}\n{self.article.date or ''}\n{self.text}"
+
+    def metadata(self) -> dict[str, str | int]:
+        a = self.article
+        meta: dict[str, str | int] = {
+            "article_id": a.id,
+            "headline": a.headline,
+            "date": a.date or "",
+            "source": a.source,
+            "keywords": a.keywords,
+            "url": a.url,
+            "paragraph": self.paragraph,
+            "paragraph_end": self.paragraph_end,
+            "chunk_index": self.index,
+            "fingerprint": a.fingerprint,
+        }
+        if a.epoch is not None:
+            meta["epoch"] = a.epoch
+        return meta
+
+
+@dataclass(frozen=True)
+class _Unit:
+    paragraph: int
+    text: str
+    tokens: int
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def chunk_article(article: Article, count_tokens: TokenCounter, max_tokens: int, overlap: int) -> list[Chunk]:
+    """Pack sentences into chunks of at most ``max_tokens`` model tokens, carrying up to
+    ``overlap`` tokens of trailing sentences into the next chunk."""
+    headroom = MODEL_LIMIT - 2 - count_tokens(f"{PASSAGE_PREFIX}{article.headline}\n")
+    budget = max(16, min(max_tokens, headroom))
+    units = [
+        unit
+        for index, paragraph in enumerate(article.paragraphs)
+        for sentence in split_sentences(paragraph)
+        for unit in _fit(index, sentence, count_tokens, budget)
+    ]
+    groups: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    for unit in units:
+        if current and sum(u.tokens for u in current) + unit.tokens > budget:
+            groups.append(current)
+            current = _tail(current, overlap, budget - unit.tokens)
+        current.append(unit)
+    if current:
+        groups.append(current)
+    return [_make_chunk(article, group, i) for i, group in enumerate(groups)]
+
+
+def _fit(paragraph: int, sentence: str, count_tokens: TokenCounter, budget: int) -> list[_Unit]:
+    """A sentence as units that each fit the budget: whole, by clauses, or by words."""
+    tokens = count_tokens(sentence)
+    if tokens <= budget:
+        return [_Unit(paragraph, sentence, tokens)]
+    pieces = CLAUSE_END.split(sentence)
+    if len(pieces) == 1:
+        words = sentence.split()
+        if len(words) == 1:
+            return [_Unit(paragraph, sentence, tokens)]  # one giant token run; the model truncates it
+        half = len(words) // 2
+        pieces = [" ".join(words[:half]), " ".join(words[half:])]
+    return [unit for piece in pieces for unit in _fit(paragraph, piece, count_tokens, budget)]
+
+
+def _tail(units: list[_Unit], overlap: int, room: int) -> list[_Unit]:
+    """The trailing units worth at most ``overlap`` tokens (and fitting ``room``)."""
+    tail: list[_Unit] = []
+    total = 0
+    for unit in reversed(units):
+        total += unit.tokens
+        if total > min(overlap, room):
+            break
+        tail.insert(0, unit)
+    return tail
+
+
+def _make_chunk(article: Article, units: list[_Unit], index: int) -> Chunk:
+    parts: list[str] = []
+    for previous, unit in zip([None, *units], units):
+        if previous is not None:
+            parts.append(" " if previous.paragraph == unit.paragraph else "\n")
+        parts.append(unit.text)
+    text = "".join(parts)
+    digest = hashlib.sha1(f"{article.id}\x1f{article.fingerprint}\x1f{index}\x1f{text}".encode()).hexdigest()
+    return Chunk(
+        id=f"{article.id[:40]}-{digest[:16]}",
+        article=article,
+        text=text,
+        paragraph=units[0].paragraph,
+        paragraph_end=units[-1].paragraph,
+        index=index,
+    )

@@ -1,0 +1,133 @@
+"""parse -> chunk -> embed -> store, resumable and idempotent thanks to content-hash ids."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.settings import Settings
+from ingest.articles import Article, ArticleSource, Skipped
+from ingest.chunking import Chunk, chunk_article
+from ingest.embedder import Embedder
+from ingest.lexical import synced_index
+from ingest.store import ChunkStore
+
+ARTICLE_BATCH = 64  # articles whose existing chunk ids are fetched in one Chroma call
+
+
+@dataclass
+class IngestReport:
+    articles: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    added: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    embed_seconds: float = 0.0
+    seconds: float = 0.0
+
+    @property
+    def passages_per_second(self) -> float:
+        return self.added / self.embed_seconds if self.embed_seconds else 0.0
+
+    def summary(self) -> str:
+        skipped = f"{len(self.skipped)} skipped" + (
+            " (" + "; ".join(str(s) for s in self.skipped[:3]) + (" …" if len(self.skipped) > 3 else "") + ")"
+            if self.skipped else ""
+        )
+        return (
+            f"{self.articles} articles read, {skipped}; chunks: {self.added} added, "
+            f"{self.unchanged} unchanged, {self.removed} removed; "
+            f"{self.passages_per_second:.1f} passages/s, {self.seconds:.1f} s"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "articles": self.articles,
+            "skipped": [{"origin": s.origin, "reason": s.reason} for s in self.skipped],
+            "added": self.added,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "passages_per_second": round(self.passages_per_second, 2),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, embedder: Embedder, store: ChunkStore) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+
+    def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestReport:
+        """Read every article under ``paths``; bad ones are reported in the result and skipped."""
+        started = time.perf_counter()
+        report = IngestReport()
+        source = ArticleSource(list(paths))
+        for path in paths:
+            if not path.exists():
+                report.skipped.append(Skipped(str(path), "no such file or directory"))
+        bar = tqdm(desc="ingest", unit=" articles", disable=not progress, file=sys.stderr)
+        batch: list[Article] = []
+        for item in source:
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+                if progress:
+                    tqdm.write(f"skipped {item}", file=sys.stderr)
+                continue
+            batch.append(item)
+            if len(batch) >= ARTICLE_BATCH:
+                self._ingest_batch(batch, report, bar)
+                batch = []
+        self._ingest_batch(batch, report, bar)
+        bar.close()
+        synced_index(self.store, self.settings.lexical_dir)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def delete_article(self, article_id: str) -> int:
+        """Remove an article from both retrieval legs; returns the chunks removed."""
+        removed = self.store.delete_article(article_id)
+        synced_index(self.store, self.settings.lexical_dir)
+        return removed
+
+    def _ingest_batch(self, articles: list[Article], report: IngestReport, bar: tqdm) -> None:
+        if not articles:
+            return
+        latest = {a.id: a for a in articles}  # an id seen twice: the later article wins
+        existing = self.store.ids_by_article(list(latest))
+        pending: list[Chunk] = []
+        stale: list[str] = []
+        for article in latest.values():
+            chunks = chunk_article(
+                article, self.embedder.count_tokens, self.settings.chunk_tokens, self.settings.chunk_overlap
+            )
+            have = existing.get(article.id, set())
+            fresh = {c.id for c in chunks}
+            pending += [c for c in chunks if c.id not in have]
+            stale += sorted(have - fresh)
+            report.unchanged += len(have & fresh)
+        self._write(pending, report, bar)
+        self.store.delete(stale)
+        report.removed += len(stale)
+        report.articles += len(articles)
+        bar.update(len(articles))
+
+    def _write(self, chunks: list[Chunk], report: IngestReport, bar: tqdm) -> None:
+        size = self.settings.batch_size * 4
+        for start in range(0, len(chunks), size):
+            part = chunks[start : start + size]
+            began = time.perf_counter()
+            vectors = self.embedder.embed_passages([c.embedding_text for c in part])
+            report.embed_seconds += time.perf_counter() - began
+            self.store.add(part, vectors)
+            report.added += len(part)
+            bar.set_postfix(chunks=report.added, passages_s=f"{report.passages_per_second:.1f}")
+
+
+def ingest_paths(settings: Settings, paths: Iterable[Path], embedder: Embedder, progress: bool = True) -> IngestReport:
+    return Ingestor(settings, embedder, ChunkStore(settings)).ingest(list(paths), progress=progress)
