@@ -96,9 +96,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.service import Assistant
-    from assistant.ui import build_ui
+    from assistant.ui import build_ui, launch_kwargs
 
-    build_ui(Assistant.from_settings(settings)).launch(server_name=args.host, server_port=args.port)
+    ui = build_ui(Assistant.from_settings(settings))
+    ui.launch(server_name=args.host, server_port=args.port, **launch_kwargs())
     return 0
 
 
@@ -168,3 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (RuntimeError, ValueError, OSError) as exc:
         print(f"akhbar: error: {exc}", file=sys.stderr)
     return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -68,9 +68,6 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         source = ArticleSource(list(paths))
-        for path in paths:
-            if not path.exists():
-                report.skipped.append(Skipped(str(path), "no such file or directory"))
         bar = tqdm(desc="ingest", unit=" articles", disable=not progress, file=sys.stderr)
         batch: list[Article] = []
         for item in source:

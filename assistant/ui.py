@@ -1,0 +1,114 @@
+"""The Gradio chat: streaming answers, [n] citations, and source cards under the answer."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.records import Answer, Citation
+from assistant.service import Assistant
+from ingest.chunking import split_sentences
+from ingest.filters import SearchFilters
+from prompts import load_prompt
+
+CSS_PATH = Path(__file__).parent / "static" / "chat.css"
+EXAMPLES = [
+    "أين عقدت جماعة خراسان اجتماعها السري؟",
+    "من هو قائد جبهة النصرة الذي حضر الاجتماع؟",
+    "Which Nusra Front leader attended the meeting in Aleppo?",
+    "How many points did the Panthers defense surrender in Super Bowl 50?",
+]
+Messages = list[dict[str, Any]]
+
+
+def highlight(passage: str, quote: str) -> str:
+    """The passage, escaped, with each quoted sentence wrapped in <mark>."""
+    marked = html.escape(passage)
+    for sentence in split_sentences(quote):
+        escaped = html.escape(sentence)
+        marked = marked.replace(escaped, f"<mark>{escaped}</mark>", 1)
+    return marked.replace("\n", "<br>")
+
+
+def render_card(c: Citation) -> str:
+    meta = " · ".join(filter(None, [html.escape(c.source), c.date[:10], f"¶{c.paragraph + 1}"]))
+    also = ""
+    if c.also_in:
+        others = "; ".join(html.escape(f"{r.source} {r.date[:10]}".strip()) for r in c.also_in)
+        also = f'<div class="also">+ {len(c.also_in)}: {others}</div>'
+    headline = html.escape(c.headline)
+    if c.url:
+        headline = f'<a href="{html.escape(c.url)}" target="_blank" rel="noopener">{headline}</a>'
+    return (
+        f'<div class="card" dir="auto" data-chunk="{html.escape(c.chunk_id)}"><span class="num">[{c.n}]</span> '
+        f'<div class="headline">{headline}</div><div class="meta">{meta}</div>'
+        f'<div class="passage">{highlight(c.passage, c.quote)}</div>{also}</div>'
+    )
+
+
+def render_cards(answer: Answer) -> str:
+    if not answer.citations:
+        return ""
+    label = html.escape(load_prompt("sources_label", answer.language))
+    cards = "".join(render_card(c) for c in answer.citations)
+    return f'<h3 dir="auto">{label}</h3><div id="source-cards">{cards}</div>'
+
+
+def bubble(text: str) -> str:
+    return f'<div dir="auto">{html.escape(text).replace(chr(10), "<br>")}</div>'
+
+
+def build_ui(assistant: Assistant) -> gr.Blocks:
+    def respond(
+        question: str, messages: Messages, asked: list[str], since: str, until: str, source: str
+    ) -> Iterator[tuple[Messages, str, str, list[str]]]:
+        question = (question or "").strip()
+        if not question:
+            yield messages, "", "", asked
+            return
+        messages = [*messages, {"role": "user", "content": bubble(question)}, {"role": "assistant", "content": ""}]
+        try:
+            filters = SearchFilters.parse(since or None, until or None, source or None)
+            text = ""
+            for item in assistant.stream(question, history=asked, filters=filters):
+                if isinstance(item, Answer):
+                    messages[-1]["content"] = bubble(item.text)
+                    yield messages, render_cards(item), "", [*asked, question]
+                    return
+                text += item
+                messages[-1]["content"] = bubble(text)
+                yield messages, "", "", asked
+        except ValueError as exc:
+            messages[-1]["content"] = bubble(f"⚠ {exc}")
+            yield messages, "", question, asked
+
+    with gr.Blocks(title="Akhbar · أخبار") as demo:
+        gr.Markdown("## Akhbar · أخبار\nAsk the news archive in Arabic or English; every claim cites its passage.")
+        chatbot = gr.Chatbot(elem_id="chat", height=460, label="Akhbar")
+        cards = gr.HTML(elem_id="sources")
+        asked = gr.State([])
+        with gr.Row():
+            box = gr.Textbox(
+                placeholder="اسأل بالعربية أو بالإنجليزية · Ask in Arabic or English",
+                show_label=False, elem_id="question", scale=8, autofocus=True,
+            )
+            send = gr.Button("Ask · اسأل", elem_id="ask", variant="primary", scale=1)
+        with gr.Accordion("Filters · تصفية", open=False):
+            with gr.Row():
+                since = gr.Textbox(label="since (YYYY-MM-DD)", elem_id="since")
+                until = gr.Textbox(label="until (YYYY-MM-DD)", elem_id="until")
+                source = gr.Textbox(label="source", elem_id="source")
+        gr.Examples(EXAMPLES, inputs=box)
+        inputs = [box, chatbot, asked, since, until, source]
+        outputs = [chatbot, cards, box, asked]
+        send.click(respond, inputs, outputs)
+        box.submit(respond, inputs, outputs)
+    return demo
+
+
+def launch_kwargs() -> dict[str, Any]:
+    return {"css": CSS_PATH.read_text(encoding="utf-8")}

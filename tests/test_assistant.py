@@ -1,0 +1,114 @@
+"""Questions through the public API against a real archive (sample + XQuAD-ar articles)."""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import REPO, SAMPLE, SAMPLE_ID
+
+from assistant import Assistant, SearchFilters
+from assistant.citations import check_citations
+from assistant.generative import OpenAIAnswerer
+from assistant.records import Passage
+
+
+def test_arabic_question_retrieves_and_cites_the_sample(archive: Assistant):
+    answer = archive.ask("من حضر الاجتماع الذي عقدته جماعة خراسان في غرب حلب؟")
+    assert answer.language == "ar" and answer.answered
+    assert answer.passages[0].article_id == SAMPLE_ID
+    assert answer.citations[0].article_id == SAMPLE_ID
+    first = answer.citations[0]
+    assert (first.date, first.source) == ("2014-11-13T06:11:00", "وكالة فرانس برس")
+    assert "[1]" in answer.text and first.quote in answer.text
+    assert "الجولاني" in first.passage  # the cited passage names who attended
+
+
+def test_english_question_over_arabic_article(archive: Assistant):
+    answer = archive.ask("Where did the Khorasan group hold its secret meeting?")
+    assert answer.language == "en" and answer.answered
+    assert answer.passages[0].article_id == SAMPLE_ID
+    assert answer.text.startswith("From the archive, quoted as published:")
+    assert answer.citations and all(f"[{c.n}]" in answer.text for c in answer.citations)
+
+
+def test_no_answer_in_the_question_language(archive: Assistant):
+    arabic = archive.ask("ما هي أفضل وصفة لطهي الكبسة؟")
+    english = archive.ask("Who wrote the play Hamlet?")
+    assert (arabic.answered, arabic.text, arabic.citations) == (False, "لا يتضمن الأرشيف إجابة عن هذا السؤال.", [])
+    assert (english.answered, english.text) == (False, "The archive holds no answer to this question.")
+
+
+def test_date_filter_excludes_out_of_range_articles(archive: Assistant):
+    question = "جماعة خراسان اجتماع حلب"
+    inside = archive.search(question, filters=SearchFilters.parse(since="2014-11-01", until="2014-11-30"))
+    assert inside and {p.article_id for p in inside} == {SAMPLE_ID}
+    assert archive.search(question, filters=SearchFilters.parse(until="2014-11-12")) == []
+
+
+def test_follow_up_retrieves_the_same_article_as_the_full_question(archive: Assistant):
+    full = archive.search("Who attended the secret meeting of the Khorasan group in Aleppo?")
+    follow = archive.ask("Who attended it?", history=["Where did the Khorasan group hold its secret meeting?"])
+    assert full[0].article_id == follow.passages[0].article_id == SAMPLE_ID
+    assert follow.standalone_question.startswith("Who attended it? Where did the Khorasan")
+
+
+def test_duplicate_wire_story_returns_once_with_both_sources(assistant: Assistant, tmp_path: Path):
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SAMPLE.read_text(encoding="utf-8").replace("وكالة فرانس برس", "رويترز"), encoding="utf-8")
+    assistant.ingest([SAMPLE, copy])
+    passages = assistant.search("اجتماع جماعة خراسان في حلب", k=3)
+    assert len({p.chunk_id for p in passages}) == len(passages)
+    top = passages[0]
+    sources = {top.source} | {d.source for d in top.duplicates}
+    assert sources == {"وكالة فرانس برس", "رويترز"}
+    assert all(p.text != top.text for p in passages[1:])
+
+
+def test_cli_ask_json(archive_settings):
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "أين عقدت جماعة خراسان اجتماعها السري؟", "--json",
+         "--data-dir", str(archive_settings.data_dir)],
+        capture_output=True, text=True, cwd=REPO, env={"AKHBAR_MODEL_CACHE": str(archive_settings.models_dir),
+                                                       "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["language"] == "ar" and answer["answered"]
+    assert set(answer["citations"][0]) >= {"n", "chunk_id", "article_id", "headline", "date", "source", "paragraph", "quote"}
+    assert answer["citations"][0]["n"] == 1 and answer["passages"][0]["dense_score"] > 0
+
+
+def test_cli_error_is_one_line(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "سؤال", "--data-dir", str(tmp_path), "--model", "no/such-model"],
+        capture_output=True, text=True, cwd=REPO,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("akhbar: error: embedding model 'no/such-model' is not in")
+
+
+def passage(n: int) -> Passage:
+    return Passage(chunk_id=f"c{n}", text=f"الجملة رقم {n} عن حلب.", article_id=f"a{n}", headline="h", date="",
+                   source="s", paragraph=0, paragraph_end=0)
+
+
+def test_generated_citations_are_checked():
+    checked = check_citations("Aleppo hosted it [1][7]. It was secret [2, 9]. Nobody knows why.", [passage(1), passage(2)])
+    assert checked.text == "Aleppo hosted it [1]. It was secret [2]. Nobody knows why."
+    assert [c.n for c in checked.citations] == [1, 2]
+    assert checked.unsupported_sentences == ["Nobody knows why."]
+
+
+def test_dead_llm_endpoint_falls_back_to_extractive(archive: Assistant):
+    settings = archive.settings.model_copy(
+        update={"answerer": "openai", "llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "x", "llm_timeout": 3}
+    )
+    generative = Assistant.from_settings(settings, embedder=archive.embedder)
+    assert isinstance(generative.answerer, OpenAIAnswerer)
+    started = time.perf_counter()
+    answer = generative.ask("أين عقدت جماعة خراسان اجتماعها السري؟")
+    assert time.perf_counter() - started < settings.llm_timeout + 5
+    assert answer.answerer == "extractive" and answer.answered and answer.citations

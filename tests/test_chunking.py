@@ -1,0 +1,46 @@
+from conftest import SAMPLE
+
+from ingest.articles import Article, read_file
+from ingest.chunking import MODEL_LIMIT, chunk_article, split_sentences
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_sentences_split_on_arabic_punctuation():
+    assert split_sentences("هل حضر؟ نعم حضر! وانتهى الاجتماع؛ ثم غادروا. Done.") == [
+        "هل حضر؟", "نعم حضر!", "وانتهى الاجتماع؛", "ثم غادروا.", "Done."
+    ]
+
+
+def test_chunks_respect_budget_and_sentence_boundaries():
+    paragraphs = [" ".join(f"جملة{i}_{j} كلمة كلمة." for j in range(6)) for i in range(5)]
+    article = Article(id="a", headline="عنوان", paragraphs=paragraphs)
+    chunks = chunk_article(article, words, max_tokens=20, overlap=6)
+    assert len(chunks) > 3
+    for chunk in chunks:
+        assert words(chunk.text) <= 20
+        assert chunk.text.endswith(".")  # never cut mid-sentence
+    # overlap: each chunk starts with the previous chunk's last sentence
+    for before, after in zip(chunks, chunks[1:]):
+        assert after.text.split(". ")[0].split("\n")[0] in before.text
+    assert chunks[0].paragraph == 0 and chunks[-1].paragraph_end == 4
+
+
+def test_long_sentence_splits_at_arabic_comma():
+    sentence = "، ".join(["كلمة " * 8] * 4).strip() + "."
+    chunks = chunk_article(Article(id="a", headline="h", paragraphs=[sentence]), words, max_tokens=20, overlap=0)
+    assert all(words(c.text) <= 20 for c in chunks)
+    assert chunks[0].text.endswith("،")
+
+
+def test_sample_chunks_fit_the_model_with_prefix_and_headline(embedder):
+    (article,) = list(read_file(SAMPLE))
+    chunks = chunk_article(article, embedder.count_tokens, max_tokens=256, overlap=48)
+    assert len(chunks) >= 4
+    for chunk in chunks:
+        assert embedder.count_tokens("passage: " + chunk.embedding_text) + 2 <= MODEL_LIMIT
+        assert embedder.count_tokens(chunk.text) <= 256
+    assert len({c.id for c in chunks}) == len(chunks)
+    assert chunks == chunk_article(article, embedder.count_tokens, max_tokens=256, overlap=48)  # stable ids

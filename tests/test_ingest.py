@@ -1,0 +1,99 @@
+"""Ingest into a real Chroma: idempotent, resumable, replaces changed articles, skips bad files."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import SAMPLE, SAMPLE_ID, copy_sample
+
+from assistant.service import Assistant
+from ingest.lexical import LexicalIndex
+from ingest.pipeline import Ingestor
+
+
+def test_reingest_adds_nothing(assistant: Assistant):
+    first = assistant.ingest([SAMPLE])
+    assert (first.articles, first.added, first.unchanged) == (1, assistant.store.count(), 0)
+    again = assistant.ingest([SAMPLE])
+    assert (again.added, again.removed, again.unchanged) == (0, 0, first.added)
+    assert assistant.store.count() == first.added
+    assert "1 articles read, 0 skipped; chunks: 0 added" in again.summary()
+
+
+def test_changed_article_replaces_its_chunks(assistant: Assistant, tmp_path: Path):
+    path = copy_sample(tmp_path / "in", f"{SAMPLE_ID}.txt")
+    before = assistant.ingest([path]).added
+    text = path.read_text(encoding="utf-8").replace("في غرب حلب", "في شرق حلب")
+    path.write_text(text, encoding="utf-8")
+    report = assistant.ingest([path])
+    assert report.added == report.removed == before  # the fingerprint changed: every chunk is new
+    assert assistant.store.count() == before
+    (stored,) = [c for c in assistant.store.scan() if "شرق حلب" in c.text] or [None]
+    assert stored is not None
+
+
+def test_broken_file_is_reported_and_the_rest_goes_in(assistant: Assistant, tmp_path: Path):
+    folder = tmp_path / "mixed"
+    copy_sample(folder, "good.txt")
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\x00garbage")
+    (folder / "bad.jsonl").write_text('{"title": "x"}\n', encoding="utf-8")
+    report = assistant.ingest([folder, tmp_path / "missing.txt"])
+    assert report.articles == 1 and report.added > 0
+    reasons = sorted(str(s) for s in report.skipped)
+    assert reasons == [
+        f"{tmp_path / 'missing.txt'}: cannot read: No such file or directory",
+        f"{folder / 'bad.jsonl'}:1: field 'body' is missing or empty; it must be a non-empty string",
+        f"{folder / 'bad.txt'}: not UTF-8 (byte 0); re-save the file as UTF-8",
+    ]
+
+
+class InterruptingEmbedder:
+    """Wraps the real embedder and fails once after ``allowed`` batches, like a killed ingest."""
+
+    def __init__(self, inner, allowed: int) -> None:
+        self.inner, self.allowed = inner, allowed
+        self.count_tokens, self.embed_queries = inner.count_tokens, inner.embed_queries
+
+    def embed_passages(self, texts):
+        if self.allowed == 0:
+            raise KeyboardInterrupt
+        self.allowed -= 1
+        return self.inner.embed_passages(texts)
+
+
+def test_interrupted_ingest_resumes_without_duplicates(assistant: Assistant, tmp_path: Path):
+    folder = tmp_path / "many"
+    for i in range(3):
+        copy_sample(folder, f"article{i}.txt")
+    assistant.settings = assistant.settings.model_copy(update={"batch_size": 2})  # 8 chunks a write
+    broken = Ingestor(assistant.settings, InterruptingEmbedder(assistant.embedder, allowed=1), assistant.store)
+    with pytest.raises(KeyboardInterrupt):
+        broken.ingest([folder], progress=False)
+    partial = assistant.store.count()
+    assert 0 < partial
+    resumed = Ingestor(assistant.settings, assistant.embedder, assistant.store).ingest([folder], progress=False)
+    assert resumed.unchanged == partial and resumed.removed == 0
+    ids = [c.id for c in assistant.store.scan()]
+    assert len(ids) == len(set(ids)) == partial + resumed.added
+
+
+def test_delete_removes_article_from_both_legs(assistant: Assistant, tmp_path: Path):
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"id": "keep", "title": "خبر آخر", "body": "ارتفعت أسعار النفط في الأسواق."}\n', encoding="utf-8")
+    assistant.ingest([SAMPLE, other])
+    assert assistant.retriever.search("جماعة خراسان حلب", k=3, mode="lexical")[0].article_id == SAMPLE_ID
+    assert assistant.delete_article(SAMPLE_ID) > 0
+    for mode in ("dense", "lexical", "hybrid"):
+        assert all(p.article_id != SAMPLE_ID for p in assistant.retriever.search("جماعة خراسان حلب", k=5, mode=mode))
+    persisted = LexicalIndex.load(assistant.settings.lexical_dir)
+    assert persisted is not None and persisted.ids == [c.id for c in assistant.store.scan()]
+
+
+def test_stored_metadata_and_vectors(assistant: Assistant):
+    assistant.ingest([SAMPLE])
+    chunk = assistant.store.get([next(assistant.store.scan()).id], with_embeddings=True)[0]
+    assert {k: chunk.metadata[k] for k in ("article_id", "date", "source", "epoch")} == {
+        "article_id": SAMPLE_ID, "date": "2014-11-13T06:11:00", "source": "وكالة فرانس برس", "epoch": 1415859060,
+    }
+    assert chunk.metadata["headline"].startswith("«داعش»")
+    assert np.isclose(np.linalg.norm(chunk.embedding), 1.0, atol=1e-3)

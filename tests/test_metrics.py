@@ -1,0 +1,61 @@
+import json
+from pathlib import Path
+
+from eval import metrics
+from eval.harness import QAItem, aggregate, score_item
+from eval.report import write_reports
+
+from assistant.records import Answer, Citation, Passage
+
+
+def test_normalisation_cases_match():
+    assert metrics.normalize_answer("الْمُعَارَضَةُ!") == "معارضه"
+    assert metrics.exact_match("أبو محمد الجولاني.", ["ابو محمد جولاني"]) == 1.0
+    assert metrics.exact_match("حلب", ["دمشق"]) == 0.0
+
+
+def test_f1_and_contains():
+    assert metrics.token_f1("في حلب", ["حلب"]) == 2 * (0.5 * 1.0) / 1.5
+    assert metrics.token_f1("دمشق", ["حلب", "دمشق"]) == 1.0
+    assert metrics.token_f1("x", ["y"]) == 0.0
+    assert metrics.contains_gold("عقدت الجماعة اجتماعاً في حلب.", ["حلب"])
+    assert not metrics.contains_gold("حلبة السباق", ["حلب"])  # whole words only
+
+
+def test_ranking_metrics_perfect_and_wrong():
+    assert metrics.recall_at_k([True, False], 1) == 1.0
+    assert metrics.recall_at_k([False, True], 1) == 0.0
+    assert metrics.mrr_at_k([False, True]) == 0.5
+    assert metrics.mrr_at_k([False] * 10) == 0.0
+    assert metrics.ndcg_at_k([True, False, False]) == 1.0
+    assert round(metrics.ndcg_at_k([False, True]), 4) == round(1 / __import__("math").log2(3), 4)
+    assert metrics.dangling_citations("a [1] b [3]", [1, 2]) == 1
+
+
+def passage(text: str, article: str = "a1") -> Passage:
+    return Passage(chunk_id="c-" + text[:4], text=text, article_id=article, headline="h", date="", source="s",
+                   paragraph=0, paragraph_end=0)
+
+
+def test_aggregate_perfect_run_scores_one_and_wrong_run_zero(tmp_path: Path):
+    item = QAItem(id="q", question="أين؟", lang="ar", answers=["حلب"], article_id="a1")
+    unanswerable = QAItem(id="u", question="?", lang="en", unanswerable=True)
+    good = passage("الاجتماع في حلب.")
+    right = Answer("الاجتماع في حلب. [1]", "ar", [Citation.of(1, good, good.text)], [good])
+    refused = Answer("no", "en", [], [passage("x")], answered=False)
+    wrong = Answer("دمشق [1]", "ar", [Citation.of(1, passage("دمشق"), "دمشق")], [passage("دمشق", "a2")])
+    perfect = aggregate([score_item(item, right, 0.1), score_item(unanswerable, refused, 0.2)], [1, 5])
+    assert perfect["retrieval"]["recall@1"] == perfect["retrieval"]["mrr@10"] == 1.0
+    assert perfect["answers"]["contains_gold"] == 1.0
+    assert perfect["citations"]["precision"] == perfect["citations"]["recall"] == 1.0
+    assert perfect["refusal"] == {"unanswerable_refused": 1.0, "answerable_refused": 0.0}
+    assert perfect["citations"]["dangling"] == 0
+    bad = aggregate([score_item(item, wrong, 0.1)], [1, 5])
+    assert bad["retrieval"]["recall@5"] == bad["answers"]["f1"] == bad["citations"]["precision"] == 0.0
+
+    report = {"config": {"ks": [1, 5]}, "ingest": {}, "systems": {"x": {"all": perfect, "by_lang": {"ar": perfect}}}}
+    paths = write_reports(report, tmp_path)
+    assert [p.name for p in paths if p.stat().st_size > 0] == ["report.json", "report.md", "recall_at_k.png"]
+    loaded = json.loads(paths[0].read_text())
+    assert set(loaded["systems"]["x"]["all"]) == {"questions", "retrieval", "answers", "citations", "refusal", "latency_s"}
+    assert "| x | ar | 2 | 1.000 |" in paths[1].read_text()
