@@ -1,4 +1,4 @@
-"""`akhbar` command line: ingest, ask, search, chat, model fetch, delete, eval."""
+"""`akhbar` command line: ingest, ask, search, chat, serve, model fetch, delete, eval."""
 
 from __future__ import annotations
 
@@ -103,6 +103,17 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from assistant.api import create_app
+    from assistant.service import Assistant
+
+    app = create_app(Assistant.from_settings(settings))
+    uvicorn.run(app, host=args.host, port=args.port, root_path=settings.root_path, log_level="warning")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from eval.harness import run_from_cli
 
@@ -141,6 +152,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(run=cmd_chat)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the HTTP API with the chat at /chat")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("delete", parents=[common], help="remove an article from the archive")
     p.add_argument("article_id")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 
@@ -48,6 +48,33 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = Field(30.0, gt=0)
+
+    # HTTP API (`akhbar serve`). No keys configured = open, for a loopback demo.
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="comma-separated bearer keys")
+    api_keys_file: Path | None = Field(None, description="one key per line; '#' comments")
+    revoked_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="keys answered with 403")
+    public_chat: bool = Field(False, description="the /chat page opens without a key")
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="default: same origin only")
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(default_factory=list, description="who may iframe /chat")
+    root_path: str = Field("", description="path prefix when behind a reverse proxy")
+    max_question_chars: int = Field(2000, ge=1)
+    max_top_k: int = Field(20, ge=1)
+    max_body_bytes: int = Field(64_000, ge=256)
+    rate_limit_per_minute: int = Field(120, ge=1, description="requests per key (or client address) a minute")
+
+    @field_validator("api_keys", "revoked_keys", "cors_origins", "frame_ancestors", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    def valid_keys(self) -> set[str]:
+        keys = set(self.api_keys)
+        if self.api_keys_file:
+            lines = self.api_keys_file.read_text(encoding="utf-8").splitlines()
+            keys |= {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+        return keys - set(self.revoked_keys)
 
     @property
     def chroma_dir(self) -> Path:

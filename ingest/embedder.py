@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -27,17 +28,21 @@ class SentenceTransformerEmbedder:
         self.model = SentenceTransformer(str(folder), device=device)
         self.batch_size = batch_size
         self._tokenizer = self.model.tokenizer
+        # Fast tokenizers raise "Already borrowed" when one instance is used from two threads
+        # (the API serves requests from a thread pool).
+        self._lock = threading.Lock()
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
         prompt_name = prompt if prompt in self.model.prompts else None
-        vectors = self.model.encode(
-            list(texts),
-            prompt_name=prompt_name,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with self._lock:
+            vectors = self.model.encode(
+                list(texts),
+                prompt_name=prompt_name,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -47,4 +52,5 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, "query")
 
     def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+        with self._lock:
+            return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
