@@ -87,7 +87,9 @@ class GuardMiddleware(BaseHTTPMiddleware):
                          limit="rate_limit_per_minute")
         response = await call_next(request)
         if chat_page and key and request.query_params.get("key"):
-            response.set_cookie(KEY_COOKIE, key, httponly=True, samesite="none", secure=request.url.scheme == "https")
+            # Cross-site iframes need SameSite=None, which browsers accept only with Secure (https).
+            https = request.url.scheme == "https"
+            response.set_cookie(KEY_COOKIE, key, httponly=True, samesite="none" if https else "lax", secure=https)
         return response
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from assistant.language import detect_language
 from assistant.records import Passage, SourceRef
 from assistant.settings import Settings
 from ingest.embedder import Embedder
@@ -19,12 +20,14 @@ from ingest.store import ChunkStore, StoredChunk
 MODES = ("hybrid", "dense", "lexical")
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
-    """Fuse ranked id lists: score(d) = sum over lists of 1 / (k + rank), rank from 1."""
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: score(d) = sum over lists of weight / (k + rank), rank from 1."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
 
 
@@ -57,7 +60,11 @@ class Retriever:
         n = max(self.settings.candidates, k * 4)
         dense = self._dense(question, n, filters) if mode != "lexical" else []
         lexical = self.lexical.search(question, n, filters) if mode != "dense" else []
-        fused = reciprocal_rank_fusion([[c.id for c in dense], [i for i, _ in lexical]], self.settings.rrf_k)
+        # Words rarely match across scripts: a question in another language than the archive
+        # gets a lexical leg that mostly finds shared names and numbers, so it counts for less.
+        cross = detect_language(question) != self.settings.archive_language
+        weights = [1.0, self.settings.cross_lingual_lexical_weight if cross else 1.0]
+        fused = reciprocal_rank_fusion([[c.id for c in dense], [i for i, _ in lexical]], self.settings.rrf_k, weights)
 
         found = {c.id: c for c in dense}
         missing = [i for i, _ in fused if i not in found]

@@ -82,9 +82,13 @@ def chunk_article(article: Article, count_tokens: TokenCounter, max_tokens: int,
     groups: list[list[_Unit]] = []
     current: list[_Unit] = []
     for unit in units:
-        if current and sum(u.tokens for u in current) + unit.tokens > budget:
+        size = sum(u.tokens for u in current)
+        # A new paragraph starts a new chunk once the current one is half full: chunks that
+        # mix topics embed worse (measured on XQuAD-ar, see README), short news paragraphs still merge.
+        new_paragraph = bool(current) and unit.paragraph != current[-1].paragraph and size >= budget // 2
+        if current and (size + unit.tokens > budget or new_paragraph):
             groups.append(current)
-            current = _tail(current, overlap, budget - unit.tokens)
+            current = [] if new_paragraph else _tail(current, overlap, budget - unit.tokens)
         current.append(unit)
     if current:
         groups.append(current)

@@ -3,7 +3,15 @@ real Chroma archive holding the sample article and the XQuAD-ar articles."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,3 +74,56 @@ def artifacts() -> Path:
 def copy_sample(folder: Path, name: str = "sample.txt") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(SAMPLE, folder / name))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(command: list[str], settings: Settings, ready_path: str = "/", **env: str) -> Iterator[str]:
+    """Start `akhbar <command>` on a free loopback port against ``settings``' data; yield its URL."""
+    port = free_port()
+    environment = {**os.environ, "AKHBAR_DATA_DIR": str(settings.data_dir),
+                   "AKHBAR_MODEL_CACHE": str(settings.models_dir), "GRADIO_ANALYTICS_ENABLED": "False", **env}
+    server = subprocess.Popen([sys.executable, "-m", "assistant.cli", *command, "--port", str(port)], cwd=REPO,
+                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + ready_path, timeout=2)
+                break
+            except OSError as exc:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    raise RuntimeError(f"server did not start: {server.stderr.read().decode()[-2000:]}") from exc  # type: ignore[union-attr]
+                time.sleep(1)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # uvicorn waits for open keep-alive connections
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def chrome() -> Iterator[object]:
+    """Headless Debian Chromium through chromedriver (`make browser` installs both)."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        pytest.skip("chromium and chromedriver are needed: `make browser` installs them")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                 "--disable-component-update", "--no-first-run", "--window-size=1280,1400"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(chromedriver), options=options)
+    yield driver
+    driver.quit()

@@ -22,10 +22,18 @@ def test_chunks_respect_budget_and_sentence_boundaries():
     for chunk in chunks:
         assert words(chunk.text) <= 20
         assert chunk.text.endswith(".")  # never cut mid-sentence
-    # overlap: each chunk starts with the previous chunk's last sentence
     for before, after in zip(chunks, chunks[1:]):
-        assert after.text.split(". ")[0].split("\n")[0] in before.text
+        if after.paragraph == before.paragraph_end:  # within a paragraph: the last sentence carries over
+            assert after.text.split(". ")[0] + "." in before.text
+        else:  # a half-full chunk ends at a paragraph boundary, without overlap
+            assert after.paragraph == before.paragraph_end + 1 and after.text.startswith(f"جملة{after.paragraph}_0")
     assert chunks[0].paragraph == 0 and chunks[-1].paragraph_end == 4
+
+
+def test_short_paragraphs_merge_into_one_chunk():
+    article = Article(id="a", headline="h", paragraphs=["أ ب ج.", "د ه و.", "ز ح ط."])
+    (chunk,) = chunk_article(article, words, max_tokens=20, overlap=6)
+    assert chunk.text == "أ ب ج.\nد ه و.\nز ح ط." and (chunk.paragraph, chunk.paragraph_end) == (0, 2)
 
 
 def test_long_sentence_splits_at_arabic_comma():

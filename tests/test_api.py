@@ -1,0 +1,153 @@
+"""The HTTP API served by uvicorn in a subprocess on loopback, called with httpx, the official
+openai client, gradio_client and headless Chromium."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import SAMPLE_ID, running_server
+
+KEY = {"Authorization": "Bearer test-key"}
+PORTAL = "http://portal.example"
+QUESTION = "أين عقدت جماعة خراسان اجتماعها السري؟"
+
+
+@pytest.fixture(scope="module")
+def api(archive, archive_settings) -> Iterator[str]:
+    env = {
+        "AKHBAR_API_KEYS": "test-key,burst-key", "AKHBAR_REVOKED_KEYS": "old-key",
+        "AKHBAR_CORS_ORIGINS": PORTAL, "AKHBAR_FRAME_ANCESTORS": PORTAL,
+        "AKHBAR_RATE_LIMIT_PER_MINUTE": "40", "AKHBAR_MAX_QUESTION_CHARS": "300", "AKHBAR_MAX_BODY_BYTES": "4000",
+    }
+    with running_server(["serve"], archive_settings, "/healthz", **env) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(api: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api, timeout=120) as c:
+        yield c
+
+
+def test_health_and_readiness(client: httpx.Client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["chunks"] > 200
+
+
+@pytest.mark.parametrize(("headers", "status"), [({}, 401), ({"Authorization": "Bearer nope"}, 401),
+                                                 ({"Authorization": "Bearer old-key"}, 403)])
+def test_keys_are_required(client: httpx.Client, headers: dict, status: int):
+    response = client.post("/v1/ask", json={"question": QUESTION}, headers=headers)
+    assert response.status_code == status
+    assert response.json()["error"]["type"] == "auth"
+
+
+def test_ask_returns_the_python_api_shape(client: httpx.Client):
+    answer = client.post("/v1/ask", json={"question": QUESTION}, headers=KEY).json()
+    assert answer["language"] == "ar" and answer["answered"]
+    citation = answer["citations"][0]
+    assert citation["article_id"] == SAMPLE_ID and citation["n"] == 1
+    assert {"chunk_id", "headline", "date", "source", "paragraph", "quote", "passage"} <= set(citation)
+    assert answer["passages"][0]["article_id"] == SAMPLE_ID
+
+
+def test_ask_streams_tokens_then_citations(client: httpx.Client):
+    events = []
+    with client.stream("POST", "/v1/ask", json={"question": QUESTION, "stream": True}, headers=KEY) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [line.removeprefix("event: ") for line in response.iter_lines() if line.startswith("event: ")]
+    assert events[0] == "token" and events[-1] == "answer" and events.count("answer") == 1
+
+
+def test_filters_and_search(client: httpx.Client):
+    found = client.post("/v1/search", json={"question": "جماعة خراسان", "since": "2014-11-01"}, headers=KEY).json()
+    assert {p["article_id"] for p in found["passages"]} == {SAMPLE_ID}
+    ranked = client.post("/v1/search", json={"question": "Super Bowl 50", "k": 4}, headers=KEY).json()["passages"]
+    assert len(ranked) == 4 and [p["score"] for p in ranked] == sorted((p["score"] for p in ranked), reverse=True)
+
+
+def test_source_link_for_a_citation(client: httpx.Client):
+    citation = client.post("/v1/ask", json={"question": QUESTION}, headers=KEY).json()["citations"][0]
+    passage = client.get(f"/v1/sources/{citation['chunk_id']}", headers=KEY).json()
+    assert passage["text"] == citation["passage"] and passage["headline"] == citation["headline"]
+    missing = client.get("/v1/sources/nope", headers=KEY)
+    assert missing.status_code == 404 and missing.json()["error"]["type"] == "not_found"
+
+
+def test_openai_client_talks_to_chat_completions(api: str):
+    from openai import OpenAI
+
+    openai = OpenAI(base_url=f"{api}/v1", api_key="test-key")
+    reply = openai.chat.completions.create(model="akhbar", messages=[{"role": "user", "content": QUESTION}])
+    assert "[1]" in reply.choices[0].message.content
+    assert reply.model_extra["citations"][0]["article_id"] == SAMPLE_ID
+    stream = openai.chat.completions.create(
+        model="akhbar", stream=True,
+        messages=[{"role": "user", "content": "Where did the Khorasan group hold its secret meeting?"}],
+    )
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert text.startswith("From the archive") and "[1]" in text
+    assert chunks[-1].choices[0].finish_reason == "stop" and chunks[-1].model_extra["citations"]
+
+
+def test_cors_allow_list(client: httpx.Client):
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
+    allowed = client.options("/v1/ask", headers={"Origin": PORTAL, **preflight})
+    assert allowed.headers.get("access-control-allow-origin") == PORTAL
+    denied = client.options("/v1/ask", headers={"Origin": "http://evil.example", **preflight})
+    assert "access-control-allow-origin" not in denied.headers
+
+
+def test_chat_page_needs_a_key_and_may_be_framed_by_the_portal(client: httpx.Client):
+    assert client.get("/chat/").status_code == 401
+    page = client.get("/chat/?key=test-key")
+    assert page.status_code == 200 and "akhbar_key" in page.headers["set-cookie"]
+    assert page.headers["content-security-policy"] == f"frame-ancestors 'self' {PORTAL}"
+
+
+@pytest.mark.parametrize(("body", "status", "limit"), [
+    ({"question": "س" * 301}, 422, "max_question_chars"),
+    ({"question": QUESTION, "k": 21}, 422, "max_top_k"),
+    ({"question": QUESTION, "history": ["x" * 5000]}, 413, "max_body_bytes"),
+])
+def test_limits_answer_json_naming_the_limit(client: httpx.Client, body: dict, status: int, limit: str):
+    response = client.post("/v1/ask", json=body, headers=KEY)
+    assert response.status_code == status and response.json()["error"]["limit"] == limit
+
+
+def test_rate_limit_per_key(client: httpx.Client):
+    burst = {"Authorization": "Bearer burst-key"}
+    statuses = [client.get("/v1/sources/nope", headers=burst).status_code for _ in range(41)]
+    assert statuses[:40] == [404] * 40
+    assert statuses[40] == 429
+    assert client.get("/v1/sources/nope", headers=KEY).status_code == 404  # other keys unaffected
+
+
+def test_gradio_client_uses_the_mounted_chat(api: str):
+    from gradio_client import Client
+
+    chat = Client(f"{api}/chat/", headers={"Authorization": "Bearer test-key"}, verbose=False)
+    messages, cards, *_ = chat.predict(QUESTION, [], "", "", "", api_name="/respond")
+    content = messages[-1]["content"]  # Gradio 6: a list of {"type": "text", "text": ...} parts
+    text = "".join(part["text"] for part in content) if isinstance(content, list) else content
+    assert "[1]" in text and "حلب" in text and "وكالة فرانس برس" in cards
+
+
+@pytest.mark.browser
+def test_embed_example_shows_the_chat_in_an_iframe(api: str, chrome, artifacts: Path):
+    by = pytest.importorskip("selenium.webdriver.common.by").By
+    wait = pytest.importorskip("selenium.webdriver.support.ui").WebDriverWait
+    chrome.get(f"{api}/embed-example?key=test-key")
+    chrome.find_element(by.CSS_SELECTOR, "#quick button").click()
+    wait(chrome, 90).until(lambda d: "[1]" in d.find_element(by.ID, "quick-answer").text)
+    chrome.switch_to.frame(chrome.find_element(by.ID, "akhbar-chat"))
+    box = wait(chrome, 90).until(lambda d: d.find_element(by.CSS_SELECTOR, "#question textarea"))
+    box.send_keys(QUESTION)
+    chrome.find_element(by.ID, "ask").click()
+    wait(chrome, 90).until(lambda d: d.find_elements(by.CSS_SELECTOR, "#sources .card"))
+    assert "حلب" in chrome.find_element(by.ID, "chat").text
+    chrome.switch_to.default_content()
+    chrome.save_screenshot(str(artifacts / "embed-example.png"))
