@@ -41,16 +41,21 @@ class AskRequest(SearchRequest):
 
 def create_app(assistant: Assistant) -> FastAPI:
     settings = assistant.settings
-    app = FastAPI(title="Akhbar", version="0.1.0", root_path=settings.root_path,
-                  description="Cited answers over an Arabic news archive.")
+    app = FastAPI(
+        title="Akhbar",
+        version="0.1.0",
+        root_path=settings.root_path,
+        description="Cited answers over an Arabic news archive.",
+    )
     install_security(app, settings)
 
     def check_limits(request: SearchRequest) -> JSONResponse | None:
         if not request.question.strip():
             return error(422, "invalid", "question is empty")
         if len(request.question) > settings.max_question_chars:
-            return error(422, "limit", f"question over {settings.max_question_chars} characters",
-                         limit="max_question_chars")
+            return error(
+                422, "limit", f"question over {settings.max_question_chars} characters", limit="max_question_chars"
+            )
         if request.k is not None and request.k > settings.max_top_k:
             return error(422, "limit", f"k over {settings.max_top_k}", limit="max_top_k")
         return None
@@ -66,8 +71,9 @@ def create_app(assistant: Assistant) -> FastAPI:
         except Exception as exc:  # the store is down or unreachable
             return JSONResponse({"status": "unavailable", "reason": f"store: {exc}"}, status_code=503)
         if chunks == 0:
-            return JSONResponse({"status": "empty", "reason": "the collection has no chunks; run akhbar ingest"},
-                                status_code=503)
+            return JSONResponse(
+                {"status": "empty", "reason": "the collection has no chunks; run akhbar ingest"}, status_code=503
+            )
         return JSONResponse({"status": "ready", "chunks": chunks, "model": settings.model})
 
     @app.post("/v1/search")

@@ -68,13 +68,16 @@ class GuardMiddleware(BaseHTTPMiddleware):
     async def _guard(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         length = request.headers.get("content-length")
         if length and int(length) > self.settings.max_body_bytes:
-            return error(413, "limit", f"request body over {self.settings.max_body_bytes} bytes",
-                         limit="max_body_bytes")
+            return error(
+                413, "limit", f"request body over {self.settings.max_body_bytes} bytes", limit="max_body_bytes"
+            )
         path = request.url.path.removeprefix(self.settings.root_path) or "/"
         if request.method == "OPTIONS" or path.startswith(OPEN_PATHS) or path == "/":
             return await call_next(request)
         chat_page = path.startswith("/chat")
-        key = bearer(request) or (request.cookies.get(KEY_COOKIE) or request.query_params.get("key") if chat_page else None)
+        key = bearer(request) or (
+            request.cookies.get(KEY_COOKIE) or request.query_params.get("key") if chat_page else None
+        )
         needs_key = bool(self.keys or self.revoked) and not (chat_page and self.settings.public_chat)
         if needs_key:
             if key in self.revoked:
@@ -83,8 +86,12 @@ class GuardMiddleware(BaseHTTPMiddleware):
                 return error(401, "auth", "missing or unknown API key; send 'Authorization: Bearer <key>'")
         caller = key or (request.client.host if request.client else "anonymous")
         if not chat_page and not self.limiter.allow(caller):
-            return error(429, "limit", f"over {self.settings.rate_limit_per_minute} requests a minute",
-                         limit="rate_limit_per_minute")
+            return error(
+                429,
+                "limit",
+                f"over {self.settings.rate_limit_per_minute} requests a minute",
+                limit="rate_limit_per_minute",
+            )
         response = await call_next(request)
         if chat_page and key and request.query_params.get("key"):
             # Cross-site iframes need SameSite=None, which browsers accept only with Secure (https).
@@ -94,7 +101,7 @@ class GuardMiddleware(BaseHTTPMiddleware):
 
 
 def install_security(app: FastAPI, settings: Settings) -> None:
-    app.add_middleware(GuardMiddleware, settings=settings)
+    app.add_middleware(GuardMiddleware, settings=settings)  # type: ignore[arg-type]
     if settings.cors_origins:  # added last so it runs first: preflights never need a key
         app.add_middleware(
             CORSMiddleware,

@@ -41,7 +41,9 @@ def check_citations(text: str, passages: Sequence[Passage]) -> CheckedAnswer:
             continue
         for n in numbers:
             cited.setdefault(n, []).append(MARKER.sub("", sentence))
-    citations = [Citation.of(n, passages[n - 1], _best_quote(passages[n - 1], claims)) for n, claims in sorted(cited.items())]
+    citations = [
+        Citation.of(n, passages[n - 1], _best_quote(passages[n - 1], claims)) for n, claims in sorted(cited.items())
+    ]
     return CheckedAnswer(cleaned, citations, unsupported)
 
 

@@ -18,6 +18,7 @@ SENTENCE_CACHE = 20_000  # vectors kept: passages recur across questions, senten
 # e5 cosines crowd into 0.7-0.9; this maps them onto 0-1 before mixing with term overlap.
 COSINE_FLOOR, COSINE_CEIL = 0.75, 0.92
 
+
 @dataclass(frozen=True)
 class ScoredSentence:
     passage_rank: int
@@ -27,14 +28,17 @@ class ScoredSentence:
     cosine: float  # raw question-sentence similarity, for the answer/no-answer decision
     language: str
 
+
 def sentences_of(passage: Passage) -> list[str]:
     return [s for line in passage.text.split("\n") for s in split_sentences(line) if len(s) >= MIN_SENTENCE_CHARS]
+
 
 def term_overlap(question_terms: set[str], sentence: str) -> float:
     """Share of the question's search terms that the sentence contains."""
     if not question_terms:
         return 0.0
     return len(question_terms & set(analyze(sentence))) / len(question_terms)
+
 
 class ExtractiveAnswerer:
     name = "extractive"
@@ -97,8 +101,15 @@ class ExtractiveAnswerer:
             parts.append(f"{sentence.text} [{n}]")
         citations = [Citation.of(n, passages[rank], " ".join(quotes[rank])) for rank, n in numbers.items()]
         text = load_prompt("extractive_answer", language).format(sentences="\n".join(parts))
-        return Answer(text=text, language=language, citations=citations, passages=list(passages),
-                      question=question, answerer=self.name)
+        return Answer(
+            text=text,
+            language=language,
+            citations=citations,
+            passages=list(passages),
+            question=question,
+            answerer=self.name,
+        )
+
 
 def no_answer(question: str, language: str, passages: Sequence[Passage], answerer: str) -> Answer:
     return Answer(

@@ -19,8 +19,11 @@ SHORT = 5  # words; a question this short leans on the conversation
 
 
 def is_follow_up(question: str) -> bool:
-    return bool(ANAPHORA.search(normalize_arabic(question)) or FOLLOW_UP_OPENERS.match(question)
-                or len(question.split()) <= SHORT)
+    return bool(
+        ANAPHORA.search(normalize_arabic(question))
+        or FOLLOW_UP_OPENERS.match(question)
+        or len(question.split()) <= SHORT
+    )
 
 
 def condense_question(question: str, history: Sequence[str]) -> str:

@@ -55,13 +55,20 @@ def completion(answer: Answer, model: str) -> dict[str, Any]:
 
 def completion_chunks(items: Iterator[str | Answer], model: str) -> Iterator[str]:
     """Server-sent events in OpenAI's streaming format; the last chunk carries the citations."""
-    base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk", "created": int(time.time()),
-            "model": model}
+    base = {
+        "id": f"chatcmpl-{uuid.uuid4().hex}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+    }
     first = True
     for item in items:
         if isinstance(item, Answer):
-            last = {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-                    "citations": [asdict(c) for c in item.citations]}
+            last = {
+                **base,
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                "citations": [asdict(c) for c in item.citations],
+            }
             yield f"data: {json.dumps(last, ensure_ascii=False)}\n\n"
             break
         delta = {"role": "assistant", "content": item} if first else {"content": item}

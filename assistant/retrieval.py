@@ -85,9 +85,7 @@ class Retriever:
         hits = self.store.query(self.query_vector(question), n, filters.chroma_where())
         return [h for h in hits if not filters.keyword or filters.matches(h.metadata)]
 
-    def _collapse(
-        self, candidates: list[tuple[StoredChunk, float, float, float | None]], k: int
-    ) -> list[Passage]:
+    def _collapse(self, candidates: list[tuple[StoredChunk, float, float, float | None]], k: int) -> list[Passage]:
         """Keep the best of each group of near-identical chunks from different articles;
         the others become its ``duplicates``."""
         kept: list[tuple[StoredChunk, Passage]] = []

@@ -19,7 +19,7 @@ from assistant.settings import Settings
 from ingest.embedder import Embedder, SentenceTransformerEmbedder
 from ingest.filters import SearchFilters
 from ingest.models import resolve_model
-from ingest.pipeline import IngestReport, Ingestor
+from ingest.pipeline import Ingestor, IngestReport
 from ingest.store import ChunkStore
 
 
@@ -35,7 +35,9 @@ class Assistant:
         self.retrieval_chain = self._retrieval_chain()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, embedder: Embedder | None = None, **overrides: Any) -> Assistant:
+    def from_settings(
+        cls, settings: Settings | None = None, embedder: Embedder | None = None, **overrides: Any
+    ) -> Assistant:
         """Build from settings (env vars ``AKHBAR_*``), with keyword overrides; an embedder
         may be shared between assistants to load the model once."""
         settings = (settings or Settings()).model_copy(update=overrides)

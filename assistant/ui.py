@@ -94,14 +94,16 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         with gr.Row():
             box = gr.Textbox(
                 placeholder="اسأل بالعربية أو بالإنجليزية · Ask in Arabic or English",
-                show_label=False, elem_id="question", scale=8, autofocus=True,
+                show_label=False,
+                elem_id="question",
+                scale=8,
+                autofocus=True,
             )
             send = gr.Button("Ask · اسأل", elem_id="ask", variant="primary", scale=1)
-        with gr.Accordion("Filters · تصفية", open=False):
-            with gr.Row():
-                since = gr.Textbox(label="since (YYYY-MM-DD)", elem_id="since")
-                until = gr.Textbox(label="until (YYYY-MM-DD)", elem_id="until")
-                source = gr.Textbox(label="source", elem_id="source")
+        with gr.Accordion("Filters · تصفية", open=False), gr.Row():
+            since = gr.Textbox(label="since (YYYY-MM-DD)", elem_id="since")
+            until = gr.Textbox(label="until (YYYY-MM-DD)", elem_id="until")
+            source = gr.Textbox(label="source", elem_id="source")
         gr.Examples(EXAMPLES, inputs=box)
         inputs = [box, chatbot, asked, since, until, source]
         outputs = [chatbot, cards, box, asked]

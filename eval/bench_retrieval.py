@@ -1,6 +1,6 @@
 """Retrieval-only benchmark: Recall@k, nDCG@10 and p50/p95 latency per retrieval mode.
 
-    python -m eval.bench_retrieval [--corpus PATH] [--qa FILE ...] [--modes hybrid,dense,lexical]
+python -m eval.bench_retrieval [--corpus PATH] [--qa FILE ...] [--modes hybrid,dense,lexical]
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ def main() -> None:
     parser.add_argument("--modes", default="hybrid,dense,lexical")
     args = parser.parse_args()
     settings = Settings()
-    settings = settings.model_copy(update={"collection": corpus_collection([args.corpus]) + f"-c{settings.chunk_tokens}"})
+    settings = settings.model_copy(
+        update={"collection": corpus_collection([args.corpus]) + f"-c{settings.chunk_tokens}"}
+    )
     assistant = Assistant.from_settings(settings)
     print(assistant.ingest([args.corpus]).summary())
     items = load_qa(args.qa or QA)
@@ -37,12 +39,16 @@ def main() -> None:
                 started = time.perf_counter()
                 passages = assistant.retriever.search(item.question, k=10, mode=mode)
                 latencies.append(1000 * (time.perf_counter() - started))
-                rows.append([p.article_id == item.article_id and metrics.contains_gold(p.text, item.answers)
-                             for p in passages])
+                rows.append(
+                    [p.article_id == item.article_id and metrics.contains_gold(p.text, item.answers) for p in passages]
+                )
             cells = [sum(metrics.recall_at_k(r, k) for r in rows) / len(rows) for k in (1, 5, 10)]
             cells.append(sum(metrics.ndcg_at_k(r) for r in rows) / len(rows))
-            print(f"| {mode} | {lang} | " + " | ".join(f"{c:.3f}" for c in cells)
-                  + f" | {metrics.percentile(latencies, 50):.0f} | {metrics.percentile(latencies, 95):.0f} |")
+            print(
+                f"| {mode} | {lang} | "
+                + " | ".join(f"{c:.3f}" for c in cells)
+                + f" | {metrics.percentile(latencies, 50):.0f} | {metrics.percentile(latencies, 95):.0f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -44,15 +44,17 @@ def load_qa(paths: Sequence[Path]) -> list[QAItem]:
                 continue
             try:
                 record = json.loads(line)
-                items.append(QAItem(
-                    id=str(record.get("id", f"{path.name}:{number}")),
-                    question=record["question"],
-                    lang=record.get("lang", "ar"),
-                    answers=list(record.get("answers", [])),
-                    article_id=record.get("article_id"),
-                    paragraph=record.get("paragraph"),
-                    unanswerable=bool(record.get("unanswerable", False)),
-                ))
+                items.append(
+                    QAItem(
+                        id=str(record.get("id", f"{path.name}:{number}")),
+                        question=record["question"],
+                        lang=record.get("lang", "ar"),
+                        answers=list(record.get("answers", [])),
+                        article_id=record.get("article_id"),
+                        paragraph=record.get("paragraph"),
+                        unanswerable=bool(record.get("unanswerable", False)),
+                    )
+                )
             except (json.JSONDecodeError, KeyError) as exc:
                 raise ValueError(f"{path}:{number}: not a QA line ({exc}); expected JSON with 'question'") from exc
     return items
@@ -98,7 +100,9 @@ def aggregate(rows: list[dict[str, Any]], ks: Sequence[int]) -> dict[str, Any]:
             **{f"recall@{k}": mean([metrics.recall_at_k(r["relevant"], k) for r in answerable]) for k in ks},
             "mrr@10": mean([metrics.mrr_at_k(r["relevant"], 10) for r in answerable]),
             "ndcg@10": mean([metrics.ndcg_at_k(r["relevant"], 10) for r in answerable]),
-            **{f"article_recall@{k}": mean([metrics.recall_at_k(r["article_hits"], k) for r in answerable]) for k in ks},
+            **{
+                f"article_recall@{k}": mean([metrics.recall_at_k(r["article_hits"], k) for r in answerable]) for k in ks
+            },
         },
         "answers": {
             "exact_match": mean([r["em"] for r in answerable]),
@@ -203,5 +207,3 @@ def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
     print((args.out / "report.md").read_text(encoding="utf-8"))
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
-
-

@@ -7,12 +7,21 @@ from pathlib import Path
 from typing import Any
 
 COLUMNS = [
-    ("R@1", "retrieval", "recall@1"), ("R@5", "retrieval", "recall@5"), ("R@10", "retrieval", "recall@10"),
-    ("MRR@10", "retrieval", "mrr@10"), ("nDCG@10", "retrieval", "ndcg@10"), ("Art R@5", "retrieval", "article_recall@5"),
-    ("EM", "answers", "exact_match"), ("F1", "answers", "f1"), ("contains", "answers", "contains_gold"),
-    ("cit P", "citations", "precision"), ("cit R", "citations", "recall"),
-    ("refused (unans.)", "refusal", "unanswerable_refused"), ("refused (ans.)", "refusal", "answerable_refused"),
-    ("p50 s", "latency_s", "p50"), ("p95 s", "latency_s", "p95"),
+    ("R@1", "retrieval", "recall@1"),
+    ("R@5", "retrieval", "recall@5"),
+    ("R@10", "retrieval", "recall@10"),
+    ("MRR@10", "retrieval", "mrr@10"),
+    ("nDCG@10", "retrieval", "ndcg@10"),
+    ("Art R@5", "retrieval", "article_recall@5"),
+    ("EM", "answers", "exact_match"),
+    ("F1", "answers", "f1"),
+    ("contains", "answers", "contains_gold"),
+    ("cit P", "citations", "precision"),
+    ("cit R", "citations", "recall"),
+    ("refused (unans.)", "refusal", "unanswerable_refused"),
+    ("refused (ans.)", "refusal", "answerable_refused"),
+    ("p50 s", "latency_s", "p50"),
+    ("p95 s", "latency_s", "p95"),
 ]
 
 

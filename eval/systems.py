@@ -40,9 +40,7 @@ class NaiveLangChain:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         articles = [a for a in ArticleSource(list(corpus)) if isinstance(a, Article)]
-        documents = [
-            Document(page_content="\n\n".join(a.paragraphs), metadata=_metadata(a)) for a in articles
-        ]
+        documents = [Document(page_content="\n\n".join(a.paragraphs), metadata=_metadata(a)) for a in articles]
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         chunks = splitter.split_documents(documents)
         embeddings = HuggingFaceEmbeddings(model_name=str(resolve_model(assistant.settings)))
@@ -61,4 +59,9 @@ class NaiveLangChain:
 
 
 def _metadata(article: Article) -> dict[str, str | int]:
-    return {"article_id": article.id, "headline": article.headline, "date": article.date or "", "source": article.source}
+    return {
+        "article_id": article.id,
+        "headline": article.headline,
+        "date": article.date or "",
+        "source": article.source,
+    }

@@ -83,8 +83,11 @@ def read_file(path: Path) -> Iterator[Article | Skipped]:
     except UnicodeDecodeError as exc:
         yield Skipped(str(path), f"not UTF-8 (byte {exc.start}); re-save the file as UTF-8")
         return
-    except (OSError, EOFError) as exc:
+    except OSError as exc:
         yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    except EOFError:
+        yield Skipped(str(path), "truncated gzip file; re-export it")
         return
     if path.name.endswith((".jsonl", ".jsonl.gz")):
         yield from _read_jsonl(path, text)

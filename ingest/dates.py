@@ -3,22 +3,46 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # Egyptian/Gulf month names and their Levantine equivalents, after normalize_digits.
 MONTHS = {
-    "يناير": 1, "كانون الثاني": 1,
-    "فبراير": 2, "شباط": 2,
-    "مارس": 3, "آذار": 3, "اذار": 3,
-    "أبريل": 4, "ابريل": 4, "إبريل": 4, "نيسان": 4,
-    "مايو": 5, "أيار": 5, "ايار": 5,
-    "يونيو": 6, "يونيه": 6, "حزيران": 6,
-    "يوليو": 7, "يوليه": 7, "تموز": 7,
-    "أغسطس": 8, "اغسطس": 8, "آب": 8, "اب": 8,
-    "سبتمبر": 9, "أيلول": 9, "ايلول": 9,
-    "أكتوبر": 10, "اكتوبر": 10, "تشرين الأول": 10, "تشرين الاول": 10,
-    "نوفمبر": 11, "تشرين الثاني": 11,
-    "ديسمبر": 12, "كانون الأول": 12, "كانون الاول": 12,
+    "يناير": 1,
+    "كانون الثاني": 1,
+    "فبراير": 2,
+    "شباط": 2,
+    "مارس": 3,
+    "آذار": 3,
+    "اذار": 3,
+    "أبريل": 4,
+    "ابريل": 4,
+    "إبريل": 4,
+    "نيسان": 4,
+    "مايو": 5,
+    "أيار": 5,
+    "ايار": 5,
+    "يونيو": 6,
+    "يونيه": 6,
+    "حزيران": 6,
+    "يوليو": 7,
+    "يوليه": 7,
+    "تموز": 7,
+    "أغسطس": 8,
+    "اغسطس": 8,
+    "آب": 8,
+    "اب": 8,
+    "سبتمبر": 9,
+    "أيلول": 9,
+    "ايلول": 9,
+    "أكتوبر": 10,
+    "اكتوبر": 10,
+    "تشرين الأول": 10,
+    "تشرين الاول": 10,
+    "نوفمبر": 11,
+    "تشرين الثاني": 11,
+    "ديسمبر": 12,
+    "كانون الأول": 12,
+    "كانون الاول": 12,
 }
 WEEKDAYS = ("السبت", "الأحد", "الاحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الاربعاء", "الخميس", "الجمعة")
 _MONTH_PATTERN = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
@@ -57,5 +81,5 @@ def parse_iso_date(value: str) -> datetime:
 def to_epoch(moment: datetime) -> int:
     """Seconds since 1970; a date without a zone is read as UTC so filters stay stable."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())

@@ -18,10 +18,14 @@ class SearchFilters:
 
     @classmethod
     def parse(
-        cls, since: str | date | None = None, until: str | date | None = None,
-        source: str | None = None, keyword: str | None = None,
+        cls,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        source: str | None = None,
+        keyword: str | None = None,
     ) -> SearchFilters:
         """From ISO dates as users type them; ``until`` a bare date includes that whole day."""
+
         def epoch(value: str | date | None, end_of_day: bool) -> int | None:
             if value in (None, ""):
                 return None

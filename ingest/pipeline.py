@@ -37,7 +37,8 @@ class IngestReport:
     def summary(self) -> str:
         skipped = f"{len(self.skipped)} skipped" + (
             " (" + "; ".join(str(s) for s in self.skipped[:3]) + (" …" if len(self.skipped) > 3 else "") + ")"
-            if self.skipped else ""
+            if self.skipped
+            else ""
         )
         return (
             f"{self.articles} articles read, {skipped}; chunks: {self.added} added, "

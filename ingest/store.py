@@ -33,7 +33,9 @@ class ChunkStore:
     def __init__(self, settings: Settings) -> None:
         if settings.chroma_url:
             url = urlparse(settings.chroma_url)
-            client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https")
+            client = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https"
+            )
         else:
             settings.chroma_dir.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(settings.chroma_dir))
@@ -62,7 +64,8 @@ class ChunkStore:
         found: dict[str, set[str]] = {a: set() for a in article_ids}
         if not article_ids:
             return found
-        result = self.collection.get(where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"])
+        where: Where = {"article_id": {"$in": list(article_ids)}}
+        result = self.collection.get(where=where, include=["metadatas"])  # type: ignore[arg-type]
         for chunk_id, meta in zip(result["ids"], result["metadatas"] or []):
             found.setdefault(str(meta["article_id"]), set()).add(chunk_id)
         return found
@@ -118,7 +121,7 @@ class ChunkStore:
         result = self.collection.get(ids=list(ids), include=include)  # type: ignore[arg-type]
         embeddings = result.get("embeddings")
         found = {
-            i: StoredChunk(i, d, dict(m), None, np.asarray(embeddings[k]) if with_embeddings else None)
+            i: StoredChunk(i, d, dict(m), None, np.asarray(embeddings[k]) if embeddings is not None else None)  # type: ignore[index]
             for k, (i, d, m) in enumerate(zip(result["ids"], result["documents"], result["metadatas"]))  # type: ignore[arg-type]
         }
         return [found[i] for i in ids if i in found]

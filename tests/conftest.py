@@ -86,10 +86,20 @@ def free_port() -> int:
 def running_server(command: list[str], settings: Settings, ready_path: str = "/", **env: str) -> Iterator[str]:
     """Start `akhbar <command>` on a free loopback port against ``settings``' data; yield its URL."""
     port = free_port()
-    environment = {**os.environ, "AKHBAR_DATA_DIR": str(settings.data_dir),
-                   "AKHBAR_MODEL_CACHE": str(settings.models_dir), "GRADIO_ANALYTICS_ENABLED": "False", **env}
-    server = subprocess.Popen([sys.executable, "-m", "assistant.cli", *command, "--port", str(port)], cwd=REPO,
-                              env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    environment = {
+        **os.environ,
+        "AKHBAR_DATA_DIR": str(settings.data_dir),
+        "AKHBAR_MODEL_CACHE": str(settings.models_dir),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        **env,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", *command, "--port", str(port)],
+        cwd=REPO,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     try:
@@ -121,8 +131,15 @@ def chrome() -> Iterator[object]:
         pytest.skip("chromium and chromedriver are needed: `make browser` installs them")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                 "--disable-component-update", "--no-first-run", "--window-size=1280,1400"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-gpu",
+        "--disable-component-update",
+        "--no-first-run",
+        "--window-size=1280,1400",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=webdriver.ChromeService(chromedriver), options=options)
     yield driver

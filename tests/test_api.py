@@ -16,9 +16,13 @@ QUESTION = "أين عقدت جماعة خراسان اجتماعها السري�
 @pytest.fixture(scope="module")
 def api(archive, archive_settings) -> Iterator[str]:
     env = {
-        "AKHBAR_API_KEYS": "test-key,burst-key", "AKHBAR_REVOKED_KEYS": "old-key",
-        "AKHBAR_CORS_ORIGINS": PORTAL, "AKHBAR_FRAME_ANCESTORS": PORTAL,
-        "AKHBAR_RATE_LIMIT_PER_MINUTE": "40", "AKHBAR_MAX_QUESTION_CHARS": "300", "AKHBAR_MAX_BODY_BYTES": "4000",
+        "AKHBAR_API_KEYS": "test-key,burst-key",
+        "AKHBAR_REVOKED_KEYS": "old-key",
+        "AKHBAR_CORS_ORIGINS": PORTAL,
+        "AKHBAR_FRAME_ANCESTORS": PORTAL,
+        "AKHBAR_RATE_LIMIT_PER_MINUTE": "40",
+        "AKHBAR_MAX_QUESTION_CHARS": "300",
+        "AKHBAR_MAX_BODY_BYTES": "4000",
     }
     with running_server(["serve"], archive_settings, "/healthz", **env) as url:
         yield url
@@ -36,8 +40,10 @@ def test_health_and_readiness(client: httpx.Client):
     assert ready["status"] == "ready" and ready["chunks"] > 200
 
 
-@pytest.mark.parametrize(("headers", "status"), [({}, 401), ({"Authorization": "Bearer nope"}, 401),
-                                                 ({"Authorization": "Bearer old-key"}, 403)])
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({}, 401), ({"Authorization": "Bearer nope"}, 401), ({"Authorization": "Bearer old-key"}, 403)],
+)
 def test_keys_are_required(client: httpx.Client, headers: dict, status: int):
     response = client.post("/v1/ask", json={"question": QUESTION}, headers=headers)
     assert response.status_code == status
@@ -84,7 +90,8 @@ def test_openai_client_talks_to_chat_completions(api: str):
     assert "[1]" in reply.choices[0].message.content
     assert reply.model_extra["citations"][0]["article_id"] == SAMPLE_ID
     stream = openai.chat.completions.create(
-        model="akhbar", stream=True,
+        model="akhbar",
+        stream=True,
         messages=[{"role": "user", "content": "Where did the Khorasan group hold its secret meeting?"}],
     )
     chunks = list(stream)
@@ -108,11 +115,14 @@ def test_chat_page_needs_a_key_and_may_be_framed_by_the_portal(client: httpx.Cli
     assert page.headers["content-security-policy"] == f"frame-ancestors 'self' {PORTAL}"
 
 
-@pytest.mark.parametrize(("body", "status", "limit"), [
-    ({"question": "س" * 301}, 422, "max_question_chars"),
-    ({"question": QUESTION, "k": 21}, 422, "max_top_k"),
-    ({"question": QUESTION, "history": ["x" * 5000]}, 413, "max_body_bytes"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "limit"),
+    [
+        ({"question": "س" * 301}, 422, "max_question_chars"),
+        ({"question": QUESTION, "k": 21}, 422, "max_top_k"),
+        ({"question": QUESTION, "history": ["x" * 5000]}, 413, "max_body_bytes"),
+    ],
+)
 def test_limits_answer_json_naming_the_limit(client: httpx.Client, body: dict, status: int, limit: str):
     response = client.post("/v1/ask", json=body, headers=KEY)
     assert response.status_code == status and response.json()["error"]["limit"] == limit

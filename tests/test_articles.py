@@ -23,8 +23,8 @@ def test_sample_metadata_is_parsed_exactly():
     assert article.source == "وكالة فرانس برس"
     assert article.keywords == "سوريا المفاوضات عمليات عسكرية المعارضة السورية داعش أبو محمد الجولاني جيش المجاهدين"
     assert len(article.paragraphs) == 18
-    assert article.paragraphs[0].startswith("عقدت \"جماعة خُراسان\" في سوريا اجتماعاً سرياً")
-    assert article.paragraphs[-1].endswith("هذا يَسُرّ الأسد\".")
+    assert article.paragraphs[0].startswith('عقدت "جماعة خُراسان" في سوريا اجتماعاً سرياً')
+    assert article.paragraphs[-1].endswith('هذا يَسُرّ الأسد".')
 
 
 def test_related_headlines_source_and_keywords_are_not_body_text():
@@ -48,12 +48,23 @@ def test_plain_text_without_date_line(tmp_path: Path):
     path.write_text("عنوان الخبر\n\nالفقرة الأولى.\n\nالفقرة الثانية.\n", encoding="utf-8")
     article = read_one(path)
     assert isinstance(article, Article)
-    assert (article.headline, article.date, article.paragraphs) == ("عنوان الخبر", None, ["الفقرة الأولى.", "الفقرة الثانية."])
+    assert (article.headline, article.date, article.paragraphs) == (
+        "عنوان الخبر",
+        None,
+        ["الفقرة الأولى.", "الفقرة الثانية."],
+    )
 
 
 def test_jsonl_articles_and_gzip(tmp_path: Path):
-    record = {"id": "a1", "title": "عنوان", "date": "2018-02-10T14:56:59+00:00", "source": "BBC",
-              "body": "فقرة أولى.\n\nفقرة ثانية.", "keywords": ["سوريا", "حلب"], "url": "http://x/1"}
+    record = {
+        "id": "a1",
+        "title": "عنوان",
+        "date": "2018-02-10T14:56:59+00:00",
+        "source": "BBC",
+        "body": "فقرة أولى.\n\nفقرة ثانية.",
+        "keywords": ["سوريا", "حلب"],
+        "url": "http://x/1",
+    }
     path = tmp_path / "news.jsonl.gz"
     path.write_bytes(gzip.compress((json.dumps(record, ensure_ascii=False) + "\n").encode()))
     article = read_one(path)
@@ -68,7 +79,8 @@ def test_bad_inputs_are_named_and_skipped(tmp_path: Path):
     (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
     (tmp_path / "latin1.txt").write_bytes("عنوان".encode("cp1256"))
     (tmp_path / "broken.jsonl").write_text(
-        '{"title": "t", "body": "b"}\n{not json\n{"title": "", "body": "x"}\n{"title": "t", "body": "b", "date": "yesterday"}\n',
+        '{"title": "t", "body": "b"}\n{not json\n{"title": "", "body": "x"}\n'
+        '{"title": "t", "body": "b", "date": "yesterday"}\n',
         encoding="utf-8",
     )
     items = list(ArticleSource([tmp_path]))
@@ -76,7 +88,8 @@ def test_bad_inputs_are_named_and_skipped(tmp_path: Path):
     problems = {str(i) for i in items if isinstance(i, Skipped)}
     assert len(good) == 2  # good.txt and the first JSONL line
     assert problems == {
-        f"{tmp_path / 'broken.jsonl'}:2: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"{tmp_path / 'broken.jsonl'}:2: not valid JSON "
+        "(Expecting property name enclosed in double quotes at column 2)",
         f"{tmp_path / 'broken.jsonl'}:3: field 'title' is missing or empty; it must be a non-empty string",
         f"{tmp_path / 'broken.jsonl'}:4: field 'date': date 'yesterday' is not ISO 8601 "
         "(e.g. 2014-11-13 or 2018-02-01T10:00:00+03:00)",

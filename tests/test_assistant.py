@@ -68,22 +68,43 @@ def test_duplicate_wire_story_returns_once_with_both_sources(assistant: Assistan
 
 def test_cli_ask_json(archive_settings):
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "أين عقدت جماعة خراسان اجتماعها السري؟", "--json",
-         "--data-dir", str(archive_settings.data_dir)],
-        capture_output=True, text=True, cwd=REPO, env={"AKHBAR_MODEL_CACHE": str(archive_settings.models_dir),
-                                                       "PATH": "/usr/bin:/bin"},
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "ask",
+            "أين عقدت جماعة خراسان اجتماعها السري؟",
+            "--json",
+            "--data-dir",
+            str(archive_settings.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={"AKHBAR_MODEL_CACHE": str(archive_settings.models_dir), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["language"] == "ar" and answer["answered"]
-    assert set(answer["citations"][0]) >= {"n", "chunk_id", "article_id", "headline", "date", "source", "paragraph", "quote"}
+    assert set(answer["citations"][0]) >= {
+        "n",
+        "chunk_id",
+        "article_id",
+        "headline",
+        "date",
+        "source",
+        "paragraph",
+        "quote",
+    }
     assert answer["citations"][0]["n"] == 1 and answer["passages"][0]["dense_score"] > 0
 
 
 def test_cli_error_is_one_line(tmp_path: Path):
     result = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ask", "سؤال", "--data-dir", str(tmp_path), "--model", "no/such-model"],
-        capture_output=True, text=True, cwd=REPO,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
@@ -91,12 +112,22 @@ def test_cli_error_is_one_line(tmp_path: Path):
 
 
 def passage(n: int) -> Passage:
-    return Passage(chunk_id=f"c{n}", text=f"الجملة رقم {n} عن حلب.", article_id=f"a{n}", headline="h", date="",
-                   source="s", paragraph=0, paragraph_end=0)
+    return Passage(
+        chunk_id=f"c{n}",
+        text=f"الجملة رقم {n} عن حلب.",
+        article_id=f"a{n}",
+        headline="h",
+        date="",
+        source="s",
+        paragraph=0,
+        paragraph_end=0,
+    )
 
 
 def test_generated_citations_are_checked():
-    checked = check_citations("Aleppo hosted it [1][7]. It was secret [2, 9]. Nobody knows why.", [passage(1), passage(2)])
+    checked = check_citations(
+        "Aleppo hosted it [1][7]. It was secret [2, 9]. Nobody knows why.", [passage(1), passage(2)]
+    )
     assert checked.text == "Aleppo hosted it [1]. It was secret [2]. Nobody knows why."
     assert [c.n for c in checked.citations] == [1, 2]
     assert checked.unsupported_sentences == ["Nobody knows why."]

@@ -10,7 +10,11 @@ def words(text: str) -> int:
 
 def test_sentences_split_on_arabic_punctuation():
     assert split_sentences("هل حضر؟ نعم حضر! وانتهى الاجتماع؛ ثم غادروا. Done.") == [
-        "هل حضر؟", "نعم حضر!", "وانتهى الاجتماع؛", "ثم غادروا.", "Done."
+        "هل حضر؟",
+        "نعم حضر!",
+        "وانتهى الاجتماع؛",
+        "ثم غادروا.",
+        "Done.",
     ]
 
 

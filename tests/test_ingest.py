@@ -70,7 +70,7 @@ def test_interrupted_ingest_resumes_without_duplicates(assistant: Assistant, tmp
     with pytest.raises(KeyboardInterrupt):
         broken.ingest([folder], progress=False)
     partial = assistant.store.count()
-    assert 0 < partial
+    assert partial > 0
     resumed = Ingestor(assistant.settings, assistant.embedder, assistant.store).ingest([folder], progress=False)
     assert resumed.unchanged == partial and resumed.removed == 0
     ids = [c.id for c in assistant.store.scan()]
@@ -93,7 +93,10 @@ def test_stored_metadata_and_vectors(assistant: Assistant):
     assistant.ingest([SAMPLE])
     chunk = assistant.store.get([next(assistant.store.scan()).id], with_embeddings=True)[0]
     assert {k: chunk.metadata[k] for k in ("article_id", "date", "source", "epoch")} == {
-        "article_id": SAMPLE_ID, "date": "2014-11-13T06:11:00", "source": "وكالة فرانس برس", "epoch": 1415859060,
+        "article_id": SAMPLE_ID,
+        "date": "2014-11-13T06:11:00",
+        "source": "وكالة فرانس برس",
+        "epoch": 1415859060,
     }
     assert chunk.metadata["headline"].startswith("«داعش»")
     assert np.isclose(np.linalg.norm(chunk.embedding), 1.0, atol=1e-3)

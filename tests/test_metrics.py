@@ -1,11 +1,10 @@
 import json
 from pathlib import Path
 
+from assistant.records import Answer, Citation, Passage
 from eval import metrics
 from eval.harness import QAItem, aggregate, score_item
 from eval.report import write_reports
-
-from assistant.records import Answer, Citation, Passage
 
 
 def test_normalisation_cases_match():
@@ -33,8 +32,16 @@ def test_ranking_metrics_perfect_and_wrong():
 
 
 def passage(text: str, article: str = "a1") -> Passage:
-    return Passage(chunk_id="c-" + text[:4], text=text, article_id=article, headline="h", date="", source="s",
-                   paragraph=0, paragraph_end=0)
+    return Passage(
+        chunk_id="c-" + text[:4],
+        text=text,
+        article_id=article,
+        headline="h",
+        date="",
+        source="s",
+        paragraph=0,
+        paragraph_end=0,
+    )
 
 
 def test_aggregate_perfect_run_scores_one_and_wrong_run_zero(tmp_path: Path):
@@ -57,5 +64,12 @@ def test_aggregate_perfect_run_scores_one_and_wrong_run_zero(tmp_path: Path):
     paths = write_reports(report, tmp_path)
     assert [p.name for p in paths if p.stat().st_size > 0] == ["report.json", "report.md", "recall_at_k.png"]
     loaded = json.loads(paths[0].read_text())
-    assert set(loaded["systems"]["x"]["all"]) == {"questions", "retrieval", "answers", "citations", "refusal", "latency_s"}
+    assert set(loaded["systems"]["x"]["all"]) == {
+        "questions",
+        "retrieval",
+        "answers",
+        "citations",
+        "refusal",
+        "latency_s",
+    }
     assert "| x | ar | 2 | 1.000 |" in paths[1].read_text()
