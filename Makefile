@@ -5,7 +5,7 @@ AKHBAR := $(VENV)/bin/akhbar
 STAMP  := $(VENV)/.installed
 CORPUS := eval/data
 
-.PHONY: install model demo ingest chat test lint bench-ingest bench-ask eval eval-xquad browser clean
+.PHONY: install model demo ingest chat test lint bench-ingest bench-retrieval bench-api eval eval-xquad browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -40,12 +40,20 @@ lint: install
 bench-ingest: model
 	$(PY) -m eval.bench_ingest
 
+bench-retrieval: model
+	$(PY) -m eval.bench_retrieval
+
+bench-api: ingest  # 50 clients for 60 s against a server it starts on port 8099
+	$(AKHBAR) serve --port 8099 & pid=$$!; \
+	until curl -sf http://127.0.0.1:8099/readyz >/dev/null; do sleep 1; done; \
+	$(PY) -m eval.bench_api --url http://127.0.0.1:8099; kill $$pid
+
 eval: model
 	$(AKHBAR) eval --qa eval/qa/sample.jsonl --corpus $(CORPUS)/sample --out eval/out/sample
 
 eval-xquad: model
 	$(AKHBAR) eval --qa eval/qa/xquad.dev.ar.jsonl --qa eval/qa/xquad.dev.en-ar.jsonl \
-	  --corpus $(CORPUS)/xquad-ar-articles.jsonl --baselines --out eval/out/xquad
+	  --corpus $(CORPUS)/xquad-ar-articles.jsonl --baselines --out eval/results/xquad
 
 clean:
 	rm -rf $(VENV) .akhbar eval/out test-artifacts
