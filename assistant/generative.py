@@ -47,6 +47,7 @@ class OpenAIAnswerer:
             timeout=settings.llm_timeout,
             max_retries=0,
             temperature=0,
+            max_tokens=settings.llm_max_tokens,  # type: ignore[call-arg]
         )
         self.fallback = fallback
 

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = Field(30.0, gt=0)
+    llm_max_tokens: int = Field(300, ge=16)
 
     # HTTP API (`akhbar serve`). No keys configured = open, for a loopback demo.
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="comma-separated bearer keys")
