@@ -53,4 +53,5 @@ class SentenceTransformerEmbedder:
 
     def count_tokens(self, text: str) -> int:
         with self._lock:
-            return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+            # verbose=False: counting a long paragraph before it is split is not an error
+            return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
