@@ -138,7 +138,8 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="akhbar", description="Cited answers over an Arabic news archive.")
     common = argparse.ArgumentParser(add_help=False)
     for flag, name in SETTING_FLAGS.items():
-        common.add_argument(flag, dest=name, default=None, type=int if name == "top_k" else str)
+        flags = [flag, "--base-url"] if name == "llm_base_url" else [flag]
+        common.add_argument(*flags, dest=name, default=None, type=int if name == "top_k" else str)
     filters = argparse.ArgumentParser(add_help=False)
     filters.add_argument("--since", help="earliest date, ISO (2014-11-01)")
     filters.add_argument("--until", help="latest date, ISO, inclusive")

@@ -161,3 +161,12 @@ def test_embed_example_shows_the_chat_in_an_iframe(api: str, chrome, artifacts: 
     assert "حلب" in chrome.find_element(by.ID, "chat").text
     chrome.switch_to.default_content()
     chrome.save_screenshot(str(artifacts / "embed-example.png"))
+
+
+def test_public_chat_and_root_path_behind_a_proxy(archive, archive_settings):
+    env = {"AKHBAR_API_KEYS": "test-key", "AKHBAR_PUBLIC_CHAT": "true", "AKHBAR_ROOT_PATH": "/akhbar"}
+    with running_server(["serve"], archive_settings, "/healthz", **env) as url, httpx.Client(base_url=url) as client:
+        assert client.get("/chat/").status_code == 200  # the page opens without a key
+        assert client.post("/v1/ask", json={"question": QUESTION}).status_code == 401  # the API still needs one
+        assert client.get("/openapi.json").json()["servers"] == [{"url": "/akhbar"}]
+        assert client.get("/", follow_redirects=False).headers["location"] == "/akhbar/chat/"
