@@ -81,7 +81,9 @@ class OpenAIAnswerer:
 
     def finish(self, text: str, question: str, language: str, passages: Sequence[Passage]) -> Answer:
         checked = check_citations(text, passages)
-        refused = load_prompt("no_answer", language).rstrip(".") in checked.text
+        # A refusal is an answer that opens with the no-answer sentence; a model that merely
+        # echoes its instructions (which quote that sentence) has not refused.
+        refused = checked.text.startswith(load_prompt("no_answer", language).rstrip("."))
         return Answer(
             text=checked.text,
             language=language,

@@ -143,3 +143,15 @@ def test_dead_llm_endpoint_falls_back_to_extractive(archive: Assistant):
     answer = generative.ask("أين عقدت جماعة خراسان اجتماعها السري؟")
     assert time.perf_counter() - started < settings.llm_timeout + 5
     assert answer.answerer == "extractive" and answer.answered and answer.citations
+
+
+def test_refusal_is_the_answer_not_an_echo_of_the_instructions(archive: Assistant):
+    settings = archive.settings.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "x"})
+    answerer = OpenAIAnswerer(settings, fallback=archive.answerer)
+    refusal = answerer.finish("The archive holds no answer to this question.", "q", "en", [passage(1)])
+    echo = answerer.finish(
+        "Answer only from the passages. If they do not contain the answer, reply exactly: "
+        "The archive holds no answer to this question.", "q", "en", [passage(1)],
+    )
+    assert (refusal.answered, refusal.unsupported_sentences) == (False, [])
+    assert echo.answered and len(echo.unsupported_sentences) == 2 and not echo.citations
