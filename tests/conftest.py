@@ -144,3 +144,14 @@ def chrome() -> Iterator[object]:
     driver = webdriver.Chrome(service=webdriver.ChromeService(chromedriver), options=options)
     yield driver
     driver.quit()
+
+
+def run_cli(*args: str, settings: Settings) -> subprocess.CompletedProcess[str]:
+    """`akhbar ARGS --data-dir <settings' data dir>` in a subprocess, with a clean environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args, "--data-dir", str(settings.data_dir)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={"AKHBAR_MODEL_CACHE": str(settings.models_dir), "PATH": "/usr/bin:/bin"},
+    )

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import REPO, SAMPLE, SAMPLE_ID
+from conftest import REPO, SAMPLE, SAMPLE_ID, run_cli
 
 from assistant import Assistant, SearchFilters
 from assistant.citations import check_citations
@@ -66,23 +66,8 @@ def test_duplicate_wire_story_returns_once_with_both_sources(assistant: Assistan
     assert all(p.text != top.text for p in passages[1:])
 
 
-def test_cli_ask_json(archive_settings):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant.cli",
-            "ask",
-            "أين عقدت جماعة خراسان اجتماعها السري؟",
-            "--json",
-            "--data-dir",
-            str(archive_settings.data_dir),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={"AKHBAR_MODEL_CACHE": str(archive_settings.models_dir), "PATH": "/usr/bin:/bin"},
-    )
+def test_cli_ask_json(archive: Assistant, archive_settings):
+    result = run_cli("ask", "أين عقدت جماعة خراسان اجتماعها السري؟", "--json", settings=archive_settings)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["language"] == "ar" and answer["answered"]
@@ -151,7 +136,10 @@ def test_refusal_is_the_answer_not_an_echo_of_the_instructions(archive: Assistan
     refusal = answerer.finish("The archive holds no answer to this question.", "q", "en", [passage(1)])
     echo = answerer.finish(
         "Answer only from the passages. If they do not contain the answer, reply exactly: "
-        "The archive holds no answer to this question.", "q", "en", [passage(1)],
+        "The archive holds no answer to this question.",
+        "q",
+        "en",
+        [passage(1)],
     )
     assert (refusal.answered, refusal.unsupported_sentences) == (False, [])
     assert echo.answered and len(echo.unsupported_sentences) == 2 and not echo.citations

@@ -1,11 +1,9 @@
 """The harness end to end on a small slice: the sample article and its hand-written QA set."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE, run_cli
 
 from eval.harness import evaluate, load_qa
 
@@ -25,29 +23,19 @@ def test_sample_slice_scores(settings, assistant):
 
 def test_cli_writes_the_three_reports(settings, tmp_path: Path):
     out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "assistant.cli",
-            "eval",
-            "--qa",
-            str(QA),
-            "--corpus",
-            str(SAMPLE),
-            "--limit",
-            "3",
-            "--k",
-            "1,3",
-            "--out",
-            str(out),
-            "--data-dir",
-            str(settings.data_dir),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={"AKHBAR_MODEL_CACHE": str(settings.models_dir), "PATH": "/usr/bin:/bin"},
+    result = run_cli(
+        "eval",
+        "--qa",
+        str(QA),
+        "--corpus",
+        str(SAMPLE),
+        "--limit",
+        "3",
+        "--k",
+        "1,3",
+        "--out",
+        str(out),
+        settings=settings,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads((out / "report.json").read_text())
