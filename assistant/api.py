@@ -16,7 +16,7 @@ from assistant.api_security import error, install_security
 from assistant.openai_compat import ChatRequest, completion, completion_chunks
 from assistant.records import Answer, Passage
 from assistant.service import Assistant
-from assistant.ui import CSS_PATH, build_ui
+from assistant.ui import build_ui, launch_kwargs
 from ingest.filters import SearchFilters
 
 EMBED_EXAMPLE = Path(__file__).parent / "static" / "embed-example.html"
@@ -79,7 +79,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.post("/v1/search")
     def search(request: SearchRequest) -> JSONResponse:
         try:
-            problem = check_limits(request) or None
+            problem = check_limits(request)
             if problem:
                 return problem
             passages = assistant.search(request.question, request.k, request.filters())
@@ -96,12 +96,10 @@ def create_app(assistant: Assistant) -> FastAPI:
             filters = request.filters()
         except ValueError as exc:
             return error(422, "invalid", str(exc))
-        items = assistant.stream(request.question, request.history, request.k, filters)
         if request.stream:
+            items = assistant.stream(request.question, request.history, request.k, filters)
             return StreamingResponse(sse(items), media_type="text/event-stream")
-        final = list(items)[-1]
-        assert isinstance(final, Answer)
-        return JSONResponse(final.as_dict())
+        return JSONResponse(assistant.ask(request.question, request.history, request.k, filters).as_dict())
 
     @app.post("/v1/chat/completions", response_model=None)
     def chat_completions(request: ChatRequest) -> JSONResponse | StreamingResponse:
@@ -112,12 +110,10 @@ def create_app(assistant: Assistant) -> FastAPI:
         problem = check_limits(SearchRequest(question=question))
         if problem:
             return problem
-        items = assistant.stream(question, history)
         if request.stream:
+            items = assistant.stream(question, history)
             return StreamingResponse(completion_chunks(items, request.model), media_type="text/event-stream")
-        final = list(items)[-1]
-        assert isinstance(final, Answer)
-        return JSONResponse(completion(final, request.model))
+        return JSONResponse(completion(assistant.ask(question, history), request.model))
 
     @app.get("/v1/sources/{chunk_id}")
     def source(chunk_id: str) -> JSONResponse:
@@ -135,7 +131,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     def root() -> RedirectResponse:
         return RedirectResponse(url=f"{settings.root_path}/chat/")
 
-    return gr.mount_gradio_app(app, build_ui(assistant), path="/chat", css=CSS_PATH.read_text(encoding="utf-8"))
+    return gr.mount_gradio_app(app, build_ui(assistant), path="/chat", **launch_kwargs())
 
 
 def sse(items: Iterator[str | Answer]) -> Iterator[str]:

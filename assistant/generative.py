@@ -10,7 +10,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable
 
 from assistant.citations import check_citations
-from assistant.records import Answer, Passage
+from assistant.records import Answer, Passage, final_answer
 from assistant.settings import Settings
 from prompts import load_prompt
 
@@ -75,9 +75,7 @@ class OpenAIAnswerer:
         yield self.finish("".join(pieces), question, language, passages)
 
     def answer(self, question: str, language: str, passages: Sequence[Passage]) -> Answer:
-        final = list(self.stream(question, language, passages))[-1]
-        assert isinstance(final, Answer)
-        return final
+        return final_answer(self.stream(question, language, passages))
 
     def finish(self, text: str, question: str, language: str, passages: Sequence[Passage]) -> Answer:
         checked = check_citations(text, passages)

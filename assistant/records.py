@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -95,3 +97,11 @@ class Answer:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def final_answer(items: Iterable[str | Answer]) -> Answer:
+    """The ``Answer`` that ends a stream of text deltas (the stream is consumed)."""
+    tail = deque(items, maxlen=1)
+    if not tail or not isinstance(tail[0], Answer):
+        raise RuntimeError("the answer stream ended without an Answer")
+    return tail[0]

@@ -13,7 +13,7 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrou
 from assistant.answerers import Answerer, build_answerer
 from assistant.followup import condense_question
 from assistant.language import detect_language
-from assistant.records import Answer, Passage
+from assistant.records import Answer, Passage, final_answer
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 from ingest.embedder import Embedder, SentenceTransformerEmbedder
@@ -89,9 +89,7 @@ class Assistant:
     def ask(
         self, question: str, history: Sequence[str] = (), k: int | None = None, filters: SearchFilters | None = None
     ) -> Answer:
-        final = list(self.stream(question, history, k, filters))[-1]
-        assert isinstance(final, Answer)
-        return final
+        return final_answer(self.stream(question, history, k, filters))
 
     def ingest(self, paths: Sequence[Path], progress: bool = False) -> IngestReport:
         return Ingestor(self.settings, self.embedder, self.store).ingest(list(paths), progress=progress)
