@@ -76,7 +76,8 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.service import Assistant
 
-    answer = Assistant.from_settings(settings).ask(args.question, history=args.history or (), filters=_filters(args))
+    filters = _filters(args)  # a bad date fails here, before the model loads
+    answer = Assistant.from_settings(settings).ask(args.question, history=args.history or (), filters=filters)
     print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0
 
@@ -86,10 +87,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     from assistant.service import Assistant
 
-    passages = Assistant.from_settings(settings).search(args.question, filters=_filters(args))
+    filters = _filters(args)
+    passages = Assistant.from_settings(settings).search(args.question, filters=filters)
     if args.json:
         print(json.dumps([asdict(p) for p in passages], ensure_ascii=False, indent=2))
-    for n, p in enumerate(passages if not args.json else [], start=1):
+        return 0
+    for n, p in enumerate(passages, start=1):
         print(f"[{n}] {p.score:.4f} {p.headline} ({p.source}, {p.date[:10]}, ¶{p.paragraph + 1})\n    {p.text[:160]}")
     return 0
 

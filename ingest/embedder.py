@@ -24,6 +24,9 @@ class SentenceTransformerEmbedder:
     def __init__(self, folder: Path, device: str = "cpu", batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder never needs the hub
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # the "Loading weights" bar on every CLI call
 
         self.model = SentenceTransformer(str(folder), device=device)
         self.batch_size = batch_size

@@ -96,6 +96,31 @@ def test_cli_error_is_one_line(tmp_path: Path):
     assert result.stderr.startswith("akhbar: error: embedding model 'no/such-model' is not in")
 
 
+def test_cli_bad_date_is_reported_before_the_model_loads(tmp_path: Path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "ask",
+            "سؤال",
+            "--since",
+            "yesterday",
+            "--model",
+            "no/such-model",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "akhbar: error: date 'yesterday' is not ISO 8601 (e.g. 2014-11-13 or 2018-02-01T10:00:00+03:00)\n"
+    )
+
+
 def passage(n: int) -> Passage:
     return Passage(
         chunk_id=f"c{n}",
