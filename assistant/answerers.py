@@ -1,15 +1,19 @@
-"""Answerer backends, chosen by name from settings. Adding one: a module and a line in BUILDERS."""
+"""Answerer backends, chosen by name from settings: ``extractive`` (default, offline) or an LLM
+backend from ``assistant.llm`` (``openai``, ``ollama``, ``llamacpp``) with extractive fallback."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from assistant.extractive import ExtractiveAnswerer
-from assistant.generative import OpenAIAnswerer
+from assistant.generative import GroundedAnswerer
+from assistant.llm import BACKENDS, LLM
 from assistant.records import Answer, Passage
 from assistant.settings import Settings
 from ingest.embedder import Embedder
+
+NAMES = ("extractive", *BACKENDS)
 
 
 class Answerer(Protocol):
@@ -20,7 +24,7 @@ class Answerer(Protocol):
     def stream(self, question: str, language: str, passages: Sequence[Passage]) -> Iterator[str | Answer]: ...
 
 
-def _extractive(settings: Settings, embedder: Embedder) -> Answerer:
+def extractive_answerer(settings: Settings, embedder: Embedder) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(
         embedder.embed_queries,
         embedder.embed_passages,
@@ -30,19 +34,11 @@ def _extractive(settings: Settings, embedder: Embedder) -> Answerer:
     )
 
 
-def _openai(settings: Settings, embedder: Embedder) -> Answerer:
-    return OpenAIAnswerer(settings, fallback=_extractive(settings, embedder))
-
-
-BUILDERS: dict[str, Callable[[Settings, Embedder], Answerer]] = {
-    "extractive": _extractive,
-    "openai": _openai,
-}
-
-
-def build_answerer(settings: Settings, embedder: Embedder) -> Answerer:
-    try:
-        builder = BUILDERS[settings.answerer]
-    except KeyError:
-        raise ValueError(f"answerer {settings.answerer!r} unknown; choose one of {', '.join(BUILDERS)}") from None
-    return builder(settings, embedder)
+def build_answerer(settings: Settings, embedder: Embedder, llm: LLM | None) -> Answerer:
+    """``llm`` is ``connect_llm(settings)``: None exactly when the answerer is extractive."""
+    if settings.answerer not in NAMES:
+        raise ValueError(f"answerer {settings.answerer!r} unknown; choose one of {', '.join(NAMES)}")
+    extractive = extractive_answerer(settings, embedder)
+    if llm is None:
+        return extractive
+    return GroundedAnswerer(settings.answerer, llm, settings, fallback=extractive)

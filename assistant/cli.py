@@ -27,6 +27,7 @@ SETTING_FLAGS = {
     "--answerer": "answerer",
     "--llm-base-url": "llm_base_url",
     "--llm-model": "llm_model",
+    "--llm-gguf": "llm_gguf",
 }
 
 
@@ -122,11 +123,10 @@ def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from assistant.local_llm import start_local_llm
 
-    llm = start_local_llm(args.port, args.host)
-    print(
-        f"local LLM at {llm.base_url} (model {llm.model}); set AKHBAR_ANSWERER=openai "
-        f"AKHBAR_LLM_BASE_URL={llm.base_url} AKHBAR_LLM_MODEL={llm.model}"
+    llm = start_local_llm(
+        args.port, args.host, settings.llm_threads, settings.llm_context_tokens, settings.llm_gguf
     )
+    print(f"local LLM at {llm.server_url}; use it with AKHBAR_ANSWERER=llamacpp AKHBAR_LLM_BASE_URL={llm.server_url}")
     while True:  # the server runs in background threads of this process
         time.sleep(3600)
 
@@ -185,7 +185,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_model_fetch)
 
     llm = sub.add_parser("llm", help="the local LLM").add_subparsers(dest="action", required=True)
-    p = llm.add_parser("serve", parents=[common], help="serve Gemma 3 270M (llama.cpp) on loopback")
+    p = llm.add_parser("serve", parents=[common], help="serve a GGUF (default Gemma 3 270M) with llama.cpp on loopback")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8081)
     p.set_defaults(run=cmd_llm_serve)

@@ -7,6 +7,7 @@ answer quality. The GGUF carries no chat template, so prompts/gemma_chat.jinja s
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,23 +34,41 @@ def gguf_path() -> Path:
 @dataclass
 class LocalLLM:
     server: Any  # xllamacpp.Server; the HTTP server lives as long as this object
-    base_url: str  # OpenAI-compatible, e.g. http://127.0.0.1:8081/v1
-    model: str = "gemma-3-270m"
+    server_url: str  # llama.cpp's own endpoints (/tokenize, /health), e.g. http://127.0.0.1:8081
+    model: str = "local"
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible API."""
+        return f"{self.server_url}/v1"
 
 
-def start_local_llm(port: int, host: str = "127.0.0.1", threads: int = 2, context: int = 4096) -> LocalLLM:
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def start_local_llm(
+    port: int = 0, host: str = "127.0.0.1", threads: int = 2, context: int = 4096, gguf: Path | None = None
+) -> LocalLLM:
+    """Serve ``gguf`` (default: the bundled Gemma 3 270M, with our chat template) on ``port``
+    (0: a free one); returns once the model is loaded."""
     try:
         import xllamacpp
     except ImportError as exc:
         raise LocalLLMError("pip install xllamacpp (a prebuilt CPU wheel of llama.cpp)") from exc
+    if gguf is not None and not gguf.is_file():
+        raise LocalLLMError(f"{gguf}: no such GGUF file; set AKHBAR_LLM_GGUF to a model file")
     params = xllamacpp.CommonParams()
-    params.model.path = str(gguf_path())
+    params.model.path = str(gguf or gguf_path())
     params.hostnames = [host]
-    params.port = port
+    params.port = port or free_port(host)
     params.n_ctx = context
-    params.chat_template = TEMPLATE.read_text(encoding="utf-8")
+    if gguf is None:  # the bundled GGUF has no chat template; a user's file brings its own
+        params.chat_template = TEMPLATE.read_text(encoding="utf-8")
     params.use_jinja = True
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     server = xllamacpp.Server(params)
-    return LocalLLM(server, f"http://{host}:{port}/v1")
+    return LocalLLM(server, f"http://{host}:{params.port}")

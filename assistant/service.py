@@ -11,8 +11,9 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from assistant.answerers import Answerer, build_answerer
-from assistant.followup import condense_question
+from assistant.followup import Condenser
 from assistant.language import detect_language
+from assistant.llm import LLM, connect_llm
 from assistant.records import Answer, Passage, final_answer
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
@@ -26,12 +27,16 @@ from ingest.store import ChunkStore
 class Assistant:
     """``Assistant.from_settings().ask("...") -> Answer`` with text, language, citations, passages."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, store: ChunkStore, answerer: Answerer) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, store: ChunkStore, answerer: Answerer, llm: LLM | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.retriever = Retriever(settings, embedder, store)
         self.answerer = answerer
+        self.llm = llm
+        self.condense = Condenser(llm)
         self.retrieval_chain = self._retrieval_chain()
 
     @classmethod
@@ -43,7 +48,8 @@ class Assistant:
         settings = (settings or Settings()).model_copy(update=overrides)
         if embedder is None:
             embedder = SentenceTransformerEmbedder(resolve_model(settings), settings.device, settings.batch_size)
-        return cls(settings, embedder, ChunkStore(settings), build_answerer(settings, embedder))
+        llm = connect_llm(settings)
+        return cls(settings, embedder, ChunkStore(settings), build_answerer(settings, embedder, llm), llm)
 
     def _retrieval_chain(self) -> Runnable:
         def retrieve(x: dict[str, Any]) -> list[Passage]:
@@ -52,7 +58,7 @@ class Assistant:
         return (
             RunnablePassthrough.assign(language=RunnableLambda(lambda x: detect_language(x["question"])))
             | RunnablePassthrough.assign(
-                standalone=RunnableLambda(lambda x: condense_question(x["question"], x["history"]))
+                standalone=RunnableLambda(lambda x: self.condense(x["question"], x["history"]))
             )
             | RunnablePassthrough.assign(passages=RunnableLambda(retrieve))
         )
@@ -91,8 +97,9 @@ class Assistant:
     ) -> Answer:
         return final_answer(self.stream(question, history, k, filters))
 
-    def ingest(self, paths: Sequence[Path], progress: bool = False) -> IngestReport:
-        return Ingestor(self.settings, self.embedder, self.store).ingest(list(paths), progress=progress)
+    def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestReport:
+        files = [Path(p) for p in paths]
+        return Ingestor(self.settings, self.embedder, self.store).ingest(files, progress=progress)
 
     def delete_article(self, article_id: str) -> int:
         return Ingestor(self.settings, self.embedder, self.store).delete_article(article_id)

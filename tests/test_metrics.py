@@ -1,7 +1,9 @@
 import json
 from pathlib import Path
 
-from assistant.records import Answer, Citation, Passage
+from conftest import make_passage
+
+from assistant.records import Answer, Citation
 from eval import metrics
 from eval.harness import QAItem, aggregate, score_item
 from eval.report import write_reports
@@ -31,26 +33,13 @@ def test_ranking_metrics_perfect_and_wrong():
     assert metrics.dangling_citations("a [1] b [3]", [1, 2]) == 1
 
 
-def passage(text: str, article: str = "a1") -> Passage:
-    return Passage(
-        chunk_id="c-" + text[:4],
-        text=text,
-        article_id=article,
-        headline="h",
-        date="",
-        source="s",
-        paragraph=0,
-        paragraph_end=0,
-    )
-
-
 def test_aggregate_perfect_run_scores_one_and_wrong_run_zero(tmp_path: Path):
     item = QAItem(id="q", question="أين؟", lang="ar", answers=["حلب"], article_id="a1")
     unanswerable = QAItem(id="u", question="?", lang="en", unanswerable=True)
-    good = passage("الاجتماع في حلب.")
+    good = make_passage("الاجتماع في حلب.")
     right = Answer("الاجتماع في حلب. [1]", "ar", [Citation.of(1, good, good.text)], [good])
-    refused = Answer("no", "en", [], [passage("x")], answered=False)
-    wrong = Answer("دمشق [1]", "ar", [Citation.of(1, passage("دمشق"), "دمشق")], [passage("دمشق", "a2")])
+    refused = Answer("no", "en", [], [make_passage("x")], answered=False)
+    wrong = Answer("دمشق [1]", "ar", [Citation.of(1, make_passage("دمشق"), "دمشق")], [make_passage("دمشق", "a2")])
     perfect = aggregate([score_item(item, right, 0.1), score_item(unanswerable, refused, 0.2)], [1, 5])
     assert perfect["retrieval"]["recall@1"] == perfect["retrieval"]["mrr@10"] == 1.0
     assert perfect["answers"]["contains_gold"] == 1.0
