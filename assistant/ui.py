@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,9 +63,19 @@ def bubble(text: str) -> str:
     return f'<div dir="auto">{html.escape(text).replace(chr(10), "<br>")}</div>'
 
 
+def answer_bubble(answer: Answer) -> str:
+    """The final answer, each sentence that cites no passage marked so the analyst sees it."""
+    marked = html.escape(answer.text)
+    label = html.escape(load_prompt("unsupported_label", answer.language), quote=True)
+    for sentence in answer.unsupported_sentences:
+        pattern = r"\s+".join(map(re.escape, html.escape(sentence).split()))
+        marked = re.sub(pattern, lambda m: f'<span class="unsupported" title="{label}">{m[0]}</span>', marked, count=1)
+    return f'<div dir="auto">{marked.replace(chr(10), "<br>")}</div>'
+
+
 def build_ui(assistant: Assistant) -> gr.Blocks:
     def respond(
-        question: str, messages: Messages, asked: list[str], since: str, until: str, source: str
+        question: str, messages: Messages, asked: list[str], since: str, until: str, source: str, keyword: str
     ) -> Iterator[tuple[Messages, str, str, list[str]]]:
         question = (question or "").strip()
         if not question:
@@ -72,11 +83,11 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             return
         messages = [*messages, {"role": "user", "content": bubble(question)}, {"role": "assistant", "content": ""}]
         try:
-            filters = SearchFilters.parse(since or None, until or None, source or None)
+            filters = SearchFilters.parse(since or None, until or None, source or None, keyword or None)
             text = ""
             for item in assistant.stream(question, history=asked, filters=filters):
                 if isinstance(item, Answer):
-                    messages[-1]["content"] = bubble(item.text)
+                    messages[-1]["content"] = answer_bubble(item)
                     yield messages, render_cards(item), "", [*asked, question]
                     return
                 text += item
@@ -104,8 +115,9 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             since = gr.Textbox(label="since (YYYY-MM-DD)", elem_id="since")
             until = gr.Textbox(label="until (YYYY-MM-DD)", elem_id="until")
             source = gr.Textbox(label="source", elem_id="source")
+            keyword = gr.Textbox(label="keyword · كلمة مفتاحية", elem_id="keyword")
         gr.Examples(EXAMPLES, inputs=box)
-        inputs = [box, chatbot, asked, since, until, source]
+        inputs = [box, chatbot, asked, since, until, source, keyword]
         outputs = [chatbot, cards, box, asked]
         send.click(respond, inputs, outputs)
         box.submit(respond, inputs, outputs)

@@ -1,14 +1,17 @@
-"""The real chat server, driven in headless Chromium: Arabic and English questions."""
+"""The real chat server, driven in headless Chromium: Arabic and English questions, filters,
+and a real local LLM's answer streaming into the page."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import running_server
+from conftest import SAMPLE_ID, running_server
 
 pytestmark = pytest.mark.browser
 By = pytest.importorskip("selenium.webdriver.common.by").By
 WebDriverWait = pytest.importorskip("selenium.webdriver.support.ui").WebDriverWait
+BOTS = "#chat .bot, #chat [data-testid='bot']"
 
 
 @pytest.fixture(scope="module")
@@ -17,14 +20,18 @@ def chat_url(archive, archive_settings) -> Iterator[str]:
         yield url + "/"
 
 
-def ask(browser, question: str, turn: int) -> str:
+def send(browser, question: str) -> None:
     box = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
     box.clear()
     box.send_keys(question)
     browser.find_element(By.ID, "ask").click()
 
+
+def ask(browser, question: str, turn: int) -> str:
+    send(browser, question)
+
     def answered(d):
-        bots = d.find_elements(By.CSS_SELECTOR, "#chat .bot, #chat [data-testid='bot']")
+        bots = d.find_elements(By.CSS_SELECTOR, BOTS)
         cards = d.find_elements(By.CSS_SELECTOR, "#sources .card")
         return bots[-1].text if len(bots) >= turn and cards and "[1]" in bots[-1].text else False
 
@@ -44,3 +51,47 @@ def test_chat_answers_arabic_and_english_with_source_cards(chat_url, chrome, art
     bubbles = chrome.find_elements(By.CSS_SELECTOR, "#chat [dir='auto']")
     assert len(bubbles) >= 4  # two questions, two answers, each direction-aware
     chrome.save_screenshot(str(artifacts / "chat.png"))
+
+
+def test_keyword_filter_narrows_the_archive(chat_url, chrome):
+    chrome.get(chat_url)
+    WebDriverWait(chrome, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
+    toggles = chrome.find_elements(By.XPATH, "//*[contains(text(), 'Filters')]")
+    next(t for t in toggles if t.is_displayed()).click()
+    keyword = WebDriverWait(chrome, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "#keyword textarea"))
+    keyword.send_keys("الجولاني")  # in the sample article's keyword line only
+    ask(chrome, "أين عقدت جماعة خراسان اجتماعها السري؟", 1)
+    cards = chrome.find_elements(By.CSS_SELECTOR, "#sources .card")
+    assert {c.get_attribute("data-chunk").rsplit("-", 1)[0] for c in cards} == {SAMPLE_ID}
+    keyword.clear()
+    keyword.send_keys("Super Bowl")  # no article has this keyword
+    send(chrome, "أين عقدت جماعة خراسان اجتماعها السري؟")
+    refusal = WebDriverWait(chrome, 90).until(
+        lambda d: len(bots := d.find_elements(By.CSS_SELECTOR, BOTS)) >= 2 and "لا يتضمن الأرشيف" in bots[-1].text
+    )
+    assert refusal and not chrome.find_elements(By.CSS_SELECTOR, "#sources .card")
+
+
+def test_llm_answer_streams_into_the_chat(archive, archive_settings, local_llm, chrome, artifacts: Path):
+    """The real local LLM behind the chat: the bubble grows token by token; at the end the
+    checked answer replaces it, sentences without a citation marked (Gemma 270M cites little)."""
+    env = {"AKHBAR_ANSWERER": "llamacpp", "AKHBAR_LLM_BASE_URL": local_llm.server_url, "AKHBAR_LLM_MAX_TOKENS": "120"}
+    with running_server(["chat"], archive_settings, **env) as url:
+        chrome.get(url + "/")
+        send(chrome, "Where did the Khorasan group hold its secret meeting?")
+        seen: list[str] = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            bots = chrome.find_elements(By.CSS_SELECTOR, BOTS)
+            text = bots[-1].text if bots else ""
+            if text and (not seen or text != seen[-1]):
+                seen.append(text)
+            final = chrome.find_elements(By.CSS_SELECTOR, "#chat .unsupported, #sources .card")
+            if final:
+                break
+            time.sleep(0.05)
+        chrome.save_screenshot(str(artifacts / "chat-llm.png"))
+    assert final, f"no final answer within 120 s; saw {seen[-1:]}"
+    growing = [t for t in seen[:-1] if t]
+    assert len(growing) >= 3  # partial answers were shown before the end
+    assert all(len(a) <= len(b) for a, b in zip(growing, growing[1:]))
