@@ -5,7 +5,7 @@ AKHBAR := $(VENV)/bin/akhbar
 STAMP  := $(VENV)/.installed
 CORPUS := eval/data
 
-.PHONY: install model demo ingest chat test lint bench-ingest bench-retrieval bench-api eval eval-xquad browser clean
+.PHONY: install model demo ingest chat test lint bench-ingest bench-retrieval bench-api bench-llm eval eval-answerers eval-xquad browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -40,7 +40,10 @@ lint: install
 bench-ingest: model
 	$(PY) -m eval.bench_ingest
 
-bench-retrieval: model
+bench-retribench-llm: model
+	$(PY) -m eval.bench_llm
+
+eval: model
 	$(PY) -m eval.bench_retrieval
 
 bench-api: ingest  # 50 clients for 60 s against a server it starts on port 8099
@@ -48,8 +51,15 @@ bench-api: ingest  # 50 clients for 60 s against a server it starts on port 8099
 	until curl -sf http://127.0.0.1:8099/readyz >/dev/null; do sleep 1; done; \
 	$(PY) -m eval.bench_api --url http://127.0.0.1:8099; kill $$pid
 
+bench-llm: model
+	$(PY) -m eval.bench_llm
+
 eval: model
 	$(AKHBAR) eval --qa eval/qa/sample.jsonl --corpus $(CORPUS)/sample --out eval/out/sample
+
+eval-answerers: model  # extractive and the local LLM, same retrieval, one run
+	$(AKHBAR) eval --qa eval/qa/sample.jsonl --corpus $(CORPUS)/sample --answerers extractive,llamacpp \
+	  --out eval/results/sample-answerers
 
 eval-xquad: model
 	$(AKHBAR) eval --qa eval/qa/xquad.dev.ar.jsonl --qa eval/qa/xquad.dev.en-ar.jsonl \

@@ -68,6 +68,7 @@ def start_local_llm(
     if gguf is None:  # the bundled GGUF has no chat template; a user's file brings its own
         params.chat_template = TEMPLATE.read_text(encoding="utf-8")
     params.use_jinja = True
+    params.verbosity = 0  # errors only: llama.cpp logs every slot and request otherwise
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     server = xllamacpp.Server(params)

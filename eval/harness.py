@@ -73,6 +73,7 @@ def score_item(item: QAItem, answer: Answer, latency: float) -> dict[str, Any]:
         "question": item.question,
         "answer": answer.text,
         "answered": answer.answered,
+        "answerer": answer.answerer,  # shows LLM failures that fell back to extractive
         "relevant": relevant,
         "article_hits": [p.article_id == item.article_id for p in answer.passages],
         "em": metrics.exact_match(answer.text, item.answers) if answer.answered else 0.0,
@@ -160,15 +161,25 @@ def evaluate(
     limit: int | None = None,
     progress: bool = True,
     assistant: Assistant | None = None,
+    answerers: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Ingest ``corpus`` (if given) into its own collection, run every question, return the report."""
+    """Ingest ``corpus`` (if given) into its own collection, run every question, return the report.
+
+    ``answerers`` compares answerer backends over the same retrieval in one run (default: the
+    configured one)."""
     items = load_qa(qa_paths)[: limit or None]
     if corpus:
         settings = settings.model_copy(update={"collection": corpus_collection(corpus)})
     embedder = assistant.embedder if assistant else None
     assistant = Assistant.from_settings(settings, embedder=embedder)
     ingest = assistant.ingest(list(corpus), progress=progress).as_dict() if corpus else {}
-    systems: dict[str, System] = {f"akhbar-{settings.retrieval}": akhbar_system(assistant, settings.retrieval)}
+    systems: dict[str, System] = {}
+    for name in answerers or [settings.answerer]:
+        label = f"akhbar-{settings.retrieval}" + (f"-{name}" if answerers else "")
+        answering = assistant
+        if name != settings.answerer:
+            answering = Assistant.from_settings(settings, embedder=assistant.embedder, answerer=name)
+        systems[label] = akhbar_system(answering, settings.retrieval)
     if baselines:
         systems["akhbar-dense"] = akhbar_system(assistant, "dense")
         systems["bm25-only"] = akhbar_system(assistant, "lexical")
@@ -196,13 +207,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", action="append", default=[], type=Path, help="articles to ingest first")
     p.add_argument("--k", default="1,3,5,10", help="cut-offs for Recall@k")
     p.add_argument("--baselines", action="store_true", help="add dense-only, BM25-only and naive LangChain")
+    p.add_argument("--answerers", help="compare answerers in one run, e.g. extractive,llamacpp")
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--out", type=Path, default=Path("eval/out"), help="folder for report.json/.md/.png")
 
 
 def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
     ks = sorted({int(k) for k in args.k.split(",")})
-    report = evaluate(settings, args.qa, args.corpus, ks, args.baselines, args.limit)
+    answerers = [name.strip() for name in (args.answerers or "").split(",") if name.strip()]
+    report = evaluate(settings, args.qa, args.corpus, ks, args.baselines, args.limit, answerers=answerers)
     paths = write_reports(report, args.out)
     print((args.out / "report.md").read_text(encoding="utf-8"))
     print("wrote " + ", ".join(str(p) for p in paths))
