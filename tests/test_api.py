@@ -140,7 +140,7 @@ def test_gradio_client_uses_the_mounted_chat(api: str):
     from gradio_client import Client
 
     chat = Client(f"{api}/chat/", headers={"Authorization": "Bearer test-key"}, verbose=False)
-    messages, cards, *_ = chat.predict(QUESTION, [], "", "", "", api_name="/respond")
+    messages, cards, *_ = chat.predict(QUESTION, [], "", "", "", "", api_name="/respond")
     content = messages[-1]["content"]  # Gradio 6: a list of {"type": "text", "text": ...} parts
     text = "".join(part["text"] for part in content) if isinstance(content, list) else content
     assert "[1]" in text and "حلب" in text and "وكالة فرانس برس" in cards
