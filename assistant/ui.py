@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +26,20 @@ EXAMPLES = [
 Messages = list[dict[str, Any]]
 
 
-def highlight(passage: str, quote: str) -> str:
-    """The passage, escaped, with each quoted sentence wrapped in <mark>."""
-    marked = html.escape(passage)
-    for sentence in split_sentences(quote):
-        escaped = html.escape(sentence)
-        marked = marked.replace(escaped, f"<mark>{escaped}</mark>", 1)
+def mark_sentences(text: str, sentences: Iterable[str], open_tag: str, close_tag: str) -> str:
+    """``text`` escaped for HTML, line breaks as <br>, the first occurrence of each sentence
+    wrapped in the tags (a sentence split off a multi-line text may span a line break)."""
+    marked = html.escape(text)
+    for sentence in sentences:
+        pattern = r"\s+".join(map(re.escape, html.escape(sentence).split()))
+        if pattern:
+            marked = re.sub(pattern, lambda m: f"{open_tag}{m[0]}{close_tag}", marked, count=1)
     return marked.replace("\n", "<br>")
+
+
+def highlight(passage: str, quote: str) -> str:
+    """The passage with each quoted sentence wrapped in <mark>."""
+    return mark_sentences(passage, split_sentences(quote), "<mark>", "</mark>")
 
 
 def render_card(c: Citation) -> str:
@@ -65,12 +72,9 @@ def bubble(text: str) -> str:
 
 def answer_bubble(answer: Answer) -> str:
     """The final answer, each sentence that cites no passage marked so the analyst sees it."""
-    marked = html.escape(answer.text)
     label = html.escape(load_prompt("unsupported_label", answer.language), quote=True)
-    for sentence in answer.unsupported_sentences:
-        pattern = r"\s+".join(map(re.escape, html.escape(sentence).split()))
-        marked = re.sub(pattern, lambda m: f'<span class="unsupported" title="{label}">{m[0]}</span>', marked, count=1)
-    return f'<div dir="auto">{marked.replace(chr(10), "<br>")}</div>'
+    span = f'<span class="unsupported" title="{label}">'
+    return f'<div dir="auto">{mark_sentences(answer.text, answer.unsupported_sentences, span, "</span>")}</div>'
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:

@@ -58,7 +58,9 @@ def test_keyword_filter_narrows_the_archive(chat_url, chrome):
     WebDriverWait(chrome, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
     toggles = chrome.find_elements(By.XPATH, "//*[contains(text(), 'Filters')]")
     next(t for t in toggles if t.is_displayed()).click()
-    keyword = WebDriverWait(chrome, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "#keyword textarea"))
+    keyword = WebDriverWait(chrome, 10).until(  # the accordion animates open: wait until it can be typed in
+        lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "#keyword textarea") if e.is_displayed()), False)
+    )
     keyword.send_keys("الجولاني")  # in the sample article's keyword line only
     ask(chrome, "أين عقدت جماعة خراسان اجتماعها السري؟", 1)
     cards = chrome.find_elements(By.CSS_SELECTOR, "#sources .card")
