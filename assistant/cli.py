@@ -123,9 +123,7 @@ def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from assistant.local_llm import start_local_llm
 
-    llm = start_local_llm(
-        args.port, args.host, settings.llm_threads, settings.llm_context_tokens, settings.llm_gguf
-    )
+    llm = start_local_llm(args.port, args.host, settings.llm_threads, settings.llm_context_tokens, settings.llm_gguf)
     print(f"local LLM at {llm.server_url}; use it with AKHBAR_ANSWERER=llamacpp AKHBAR_LLM_BASE_URL={llm.server_url}")
     while True:  # the server runs in background threads of this process
         time.sleep(3600)

@@ -58,11 +58,15 @@ class Retriever:
             raise ValueError(f"retrieval mode {mode!r} unknown; use one of {', '.join(MODES)}")
         filters = filters or SearchFilters()
         n = max(self.settings.candidates, k * 4)
-        dense = self._dense(question, n, filters) if mode != "lexical" else []
-        lexical = self.lexical.search(question, n, filters) if mode != "dense" else []
-        # Words rarely match across scripts: a question in another language than the archive
-        # gets a lexical leg that mostly finds shared names and numbers, so it counts for less.
+        # Words do not match across scripts: a question in another language than the archive
+        # searches the lexical leg with its numbers and the archive's spellings of its names,
+        # and that leg counts for less.
         cross = detect_language(question) != self.settings.archive_language
+        dense = self._dense(question, n, filters) if mode != "lexical" else []
+        lexical = []
+        if mode != "dense":
+            terms = self.lexical.names.arabic_query(question) if cross else question
+            lexical = self.lexical.search(terms, n, filters)
         weights = [1.0, self.settings.cross_lingual_lexical_weight if cross else 1.0]
         fused = reciprocal_rank_fusion([[c.id for c in dense], [i for i, _ in lexical]], self.settings.rrf_k, weights)
 

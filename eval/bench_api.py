@@ -62,9 +62,11 @@ def main() -> None:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    print(f"{args.clients} clients, {elapsed:.0f} s: {len(latencies)} requests, {len(latencies) / elapsed:.2f} req/s, "
-          f"p50 {percentile(latencies, 50):.2f} s, p95 {percentile(latencies, 95):.2f} s, errors {len(errors)}"
-          + (f" ({sorted(set(errors))})" if errors else ""))
+    print(
+        f"{args.clients} clients, {elapsed:.0f} s: {len(latencies)} requests, {len(latencies) / elapsed:.2f} req/s, "
+        f"p50 {percentile(latencies, 50):.2f} s, p95 {percentile(latencies, 95):.2f} s, errors {len(errors)}"
+        + (f" ({sorted(set(errors))})" if errors else "")
+    )
 
 
 if __name__ == "__main__":

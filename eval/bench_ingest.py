@@ -1,6 +1,6 @@
 """Ingest benchmark: articles and passages per second, and peak memory, on a corpus.
 
-    python -m eval.bench_ingest [PATH ...]      (default: the bundled demo corpus)
+python -m eval.bench_ingest [PATH ...]      (default: the bundled demo corpus)
 """
 
 from __future__ import annotations

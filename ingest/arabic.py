@@ -8,7 +8,8 @@ DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 TATWEEL = "\u0640"
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-WORD = re.compile(r"[\w\u0600-\u06ff]+", re.UNICODE)
+# Letters and digits only: the Arabic block also holds punctuation (، ؛ ؟) that must not stick to words.
+WORD = re.compile(r"\w+")
 
 # Longest first, so "وال" is tried before "و". A stem keeps at least MIN_STEM letters.
 PREFIXES = ("وبال", "وكال", "وفال", "ولل", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ف", "ب", "ل", "ك")

@@ -16,9 +16,10 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from ingest.arabic import analyze
+from ingest.arabic import WORD, analyze, normalize_arabic
 from ingest.filters import SearchFilters
 from ingest.store import ChunkStore
+from ingest.transliteration import NameLexicon
 
 META_KEYS = ("article_id", "epoch", "source", "keywords")
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -30,30 +31,38 @@ class LexicalIndex:
     metadata: list[dict[str, Any]]
     revision: int
     bm25: bm25s.BM25 | None
+    names: NameLexicon
 
     @classmethod
     def build(cls, store: ChunkStore) -> LexicalIndex:
         revision = store.revision
         ids, metadata, corpus = [], [], []
+        words: set[str] = set()
         for chunk in store.scan():
             ids.append(chunk.id)
             metadata.append({k: chunk.metadata[k] for k in META_KEYS if k in chunk.metadata})
             meta = chunk.metadata
-            corpus.append(analyze(f"{meta.get('headline', '')}\n{meta.get('date', '')}\n{chunk.text}"))
+            text = f"{meta.get('headline', '')}\n{meta.get('date', '')}\n{chunk.text}"
+            corpus.append(analyze(text))
+            words.update(w for w in WORD.findall(normalize_arabic(text)) if "\u0600" <= w[0] <= "\u06ff")
         bm25 = None
         if ids:
             bm25 = bm25s.BM25()
             bm25.index(corpus, show_progress=False)
-        return cls(ids, metadata, revision, bm25)
+        return cls(ids, metadata, revision, bm25, NameLexicon.from_words(words))
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
+        """The saved index, or None when there is none or it predates the name lexicon."""
         sidecar = folder / "chunks.json"
         if not sidecar.is_file():
             return None
         data = json.loads(sidecar.read_text(encoding="utf-8"))
+        if "names" not in data:
+            return None
         bm25 = bm25s.BM25.load(str(folder / "bm25")) if data["ids"] else None
-        return cls(data["ids"], data["metadata"], data["revision"], bm25)
+        names = NameLexicon({key: [(w, s) for w, s in pairs] for key, pairs in data["names"].items()})
+        return cls(data["ids"], data["metadata"], data["revision"], bm25, names)
 
     def save(self, folder: Path) -> None:
         partial = folder.with_name(folder.name + ".partial")
@@ -61,7 +70,7 @@ class LexicalIndex:
         partial.mkdir(parents=True)
         if self.bm25 is not None:
             self.bm25.save(str(partial / "bm25"))
-        payload = {"ids": self.ids, "metadata": self.metadata, "revision": self.revision}
+        payload = {"ids": self.ids, "metadata": self.metadata, "revision": self.revision, "names": self.names.entries}
         (partial / "chunks.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         partial.replace(folder)

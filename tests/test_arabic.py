@@ -25,3 +25,7 @@ def test_arabic_tokens_survive_and_match_across_forms():
     assert len(terms) == 5  # "عن" and "في" are stop words
     assert set(analyze("اتفاق")) <= set(terms)  # hamza and case endings do not matter
     assert analyze("The Reuters report") == ["reuters", "report"]
+
+
+def test_arabic_punctuation_does_not_stick_to_words():
+    assert analyze("قال الجولاني، إن «حلب» مهددة؟ نعم؛") == analyze("قال الجولاني إن حلب مهددة نعم")

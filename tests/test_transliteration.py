@@ -1,0 +1,40 @@
+"""English names matched to their Arabic spellings, and the lexical leg English questions get."""
+
+from conftest import SAMPLE_ID
+
+from assistant import Assistant
+from ingest.transliteration import NameLexicon, distance, latin_sound
+
+ARCHIVE_WORDS = ["ماتلين", "الممثلين", "للنورمان", "نورمان", "جاريد", "تسلا", "الجولاني", "بالبانثرز", "كانت"]
+
+
+def test_name_finds_its_arabic_spelling_and_not_a_word_with_the_same_consonants():
+    lexicon = NameLexicon.from_words(ARCHIVE_WORDS)
+    assert lexicon.spellings("Matlin") == ["ماتلين"]  # الممثلين has the consonants m-t-l-n too
+    assert lexicon.spellings("Norman") == ["للنورمان", "نورمان"]  # with and without a clitic
+    assert lexicon.spellings("Tesla") == ["تسلا"]
+    assert lexicon.spellings("Jawlani") == ["الجولاني"]
+    assert lexicon.spellings("Panthers") == ["بالبانثرز"]
+    assert lexicon.spellings("Obama") == []
+
+
+def test_vowels_are_forgiven_consonants_are_not():
+    assert distance(latin_sound("Denver"), "dnfr") == 0.8  # two short vowels Arabic does not write
+    assert distance("mAtlIn", "mmtlIn") > distance("mAtlIn", "mAtlIn")
+    assert distance("KAnt", "KAtt") == 1.0  # n -> t is a consonant change
+    assert distance("KAn", "KIn") == 0.4
+
+
+def test_arabic_query_keeps_numbers_and_names_drops_english_words():
+    lexicon = NameLexicon.from_words(ARCHIVE_WORDS)
+    query = lexicon.arabic_query("How many interceptions did the Panthers record in 2015, and what did Norman say?")
+    assert query.split() == ["بالبانثرز", "2015", "للنورمان", "نورمان"]
+    assert lexicon.arabic_query("what did they say?") == ""
+
+
+def test_english_question_searches_the_lexical_leg_with_the_arabic_spelling(archive: Assistant):
+    question = "What did Abu Mohammad al-Jawlani tell the meeting?"
+    assert "الجولاني" in archive.retriever.lexical.names.arabic_query(question).split()
+    lexical = archive.retriever.search(question, mode="lexical")
+    assert lexical and lexical[0].article_id == SAMPLE_ID
+    assert archive.retriever.search("What did they tell the meeting?", mode="lexical") == []
