@@ -40,10 +40,7 @@ lint: install
 bench-ingest: model
 	$(PY) -m eval.bench_ingest
 
-bench-retribench-llm: model
-	$(PY) -m eval.bench_llm
-
-eval: model
+bench-retrieval: model
 	$(PY) -m eval.bench_retrieval
 
 bench-api: ingest  # 50 clients for 60 s against a server it starts on port 8099
