@@ -5,7 +5,7 @@ AKHBAR := $(VENV)/bin/akhbar
 STAMP  := $(VENV)/.installed
 CORPUS := eval/data
 
-.PHONY: install model demo ingest chat test lint bench-ingest bench-retrieval bench-api bench-llm eval eval-answerers eval-xquad browser clean
+.PHONY: install model demo ingest chat test lint bench-ingest bench-retrieval bench-api bench-llm eval eval-answerers eval-xquad eval-refusal browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -61,6 +61,10 @@ eval-answerers: model  # extractive and the local LLM, same retrieval, one run
 eval-xquad: model
 	$(AKHBAR) eval --qa eval/qa/xquad.dev.ar.jsonl --qa eval/qa/xquad.dev.en-ar.jsonl \
 	  --corpus $(CORPUS)/xquad-ar-articles.jsonl --baselines --out eval/results/xquad
+
+eval-refusal: model  # every 2nd XQuAD article deleted after ingest: do its questions get refused?
+	$(AKHBAR) eval --qa eval/qa/xquad.dev.ar.jsonl --qa eval/qa/xquad.dev.en-ar.jsonl \
+	  --corpus $(CORPUS)/xquad-ar-articles.jsonl --hold-out-every 2 --out eval/results/xquad-refusal
 
 clean:
 	rm -rf $(VENV) .akhbar eval/out test-artifacts

@@ -29,8 +29,9 @@ def extractive_answerer(settings: Settings, embedder: Embedder) -> ExtractiveAns
         embedder.embed_queries,
         embedder.embed_passages,
         settings.max_answer_sentences,
-        settings.min_answer_cosine,
-        settings.min_answer_cosine_cross,
+        settings.min_answer_evidence,
+        settings.min_answer_evidence_cross,
+        settings.answer_coverage_weight,
     )
 
 

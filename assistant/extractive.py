@@ -25,7 +25,8 @@ class ScoredSentence:
     position: int
     text: str
     score: float  # for ranking: semantic and term overlap mixed
-    cosine: float  # raw question-sentence similarity, for the answer/no-answer decision
+    cosine: float  # raw question-sentence similarity
+    coverage: float  # the passage's share of the question's terms (Passage.term_coverage)
     language: str
 
 
@@ -48,14 +49,16 @@ class ExtractiveAnswerer:
         embed_queries: Callable[[Sequence[str]], np.ndarray],
         embed_passages: Callable[[Sequence[str]], np.ndarray],
         max_sentences: int = 3,
-        min_cosine: float = 0.815,
-        min_cosine_cross: float = 0.765,
+        min_evidence: float = 0.847,
+        min_evidence_cross: float = 0.787,
+        coverage_weight: float = 0.05,
     ) -> None:
         self.embed_queries = embed_queries
         self.embed_passages = embed_passages
         self.max_sentences = max_sentences
         self._vectors: dict[str, np.ndarray] = {}
-        self.min_cosine = {True: min_cosine, False: min_cosine_cross}
+        self.min_evidence = {True: min_evidence, False: min_evidence_cross}
+        self.coverage_weight = coverage_weight
 
     def score_sentences(self, question: str, passages: Sequence[Passage]) -> list[ScoredSentence]:
         found = [(rank, pos, s) for rank, p in enumerate(passages) for pos, s in enumerate(sentences_of(p))]
@@ -71,7 +74,8 @@ class ExtractiveAnswerer:
             # Term overlap only helps when question and passage share a script; cross-lingual
             # questions lean on the semantic part alone.
             score = 0.65 * semantic + 0.35 * term_overlap(terms, sentence) - 0.02 * rank
-            scored.append(ScoredSentence(rank, pos, sentence, score, cosine, detect_language(sentence)))
+            coverage = passages[rank].term_coverage
+            scored.append(ScoredSentence(rank, pos, sentence, score, cosine, coverage, detect_language(sentence)))
         return scored
 
     def _sentence_vectors(self, sentences: list[str]) -> list[np.ndarray]:
@@ -82,12 +86,18 @@ class ExtractiveAnswerer:
             self._vectors.update(zip(new, self.embed_passages(new)))
         return [self._vectors[s] for s in sentences]
 
+    def answers_it(self, sentence: ScoredSentence, language: str) -> bool:
+        """Cosine alone cannot tell a passage that answers from one on a neighbouring topic;
+        holding the question's rare words as well can."""
+        evidence = sentence.cosine + self.coverage_weight * sentence.coverage
+        return evidence >= self.min_evidence[sentence.language == language]
+
     def stream(self, question: str, language: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
         yield from stream_text(self.answer(question, language, passages))
 
     def answer(self, question: str, language: str, passages: Sequence[Passage]) -> Answer:
         scored = sorted(self.score_sentences(question, passages), key=lambda s: s.score, reverse=True)
-        if not any(s.cosine >= self.min_cosine[s.language == language] for s in scored):
+        if not any(self.answers_it(s, language) for s in scored):
             return no_answer(question, language, passages, self.name)
         best = scored[0].score
         chosen = [s for s in scored[: self.max_sentences] if s.score >= best - 0.15]

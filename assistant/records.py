@@ -33,6 +33,7 @@ class Passage:
     score: float = 0.0  # fused rank score (RRF) or the single leg's score
     dense_score: float | None = None  # cosine similarity to the question
     lexical_score: float | None = None  # BM25
+    term_coverage: float = 0.0  # share of the question's search terms here, rare ones weighing more
     duplicates: tuple[SourceRef, ...] = ()  # the same story elsewhere, collapsed into this passage
 
     @classmethod

@@ -58,16 +58,11 @@ class Retriever:
             raise ValueError(f"retrieval mode {mode!r} unknown; use one of {', '.join(MODES)}")
         filters = filters or SearchFilters()
         n = max(self.settings.candidates, k * 4)
-        # Words do not match across scripts: a question in another language than the archive
-        # searches the lexical leg with its numbers and the archive's spellings of its names,
-        # and that leg counts for less.
         cross = detect_language(question) != self.settings.archive_language
+        terms = self.search_terms(question)
         dense = self._dense(question, n, filters) if mode != "lexical" else []
-        lexical = []
-        if mode != "dense":
-            terms = self.lexical.names.arabic_query(question) if cross else question
-            lexical = self.lexical.search(terms, n, filters)
-        weights = [1.0, self.settings.cross_lingual_lexical_weight if cross else 1.0]
+        lexical = self.lexical.search(terms, n, filters) if mode != "dense" else []
+        weights = [1.0, self.settings.cross_lingual_lexical_weight if cross else 1.0]  # cross: fewer, rougher terms
         fused = reciprocal_rank_fusion([[c.id for c in dense], [i for i, _ in lexical]], self.settings.rrf_k, weights)
 
         found = {c.id: c for c in dense}
@@ -83,7 +78,22 @@ class Retriever:
             cosine = float(np.dot(chunk.embedding, query))
             score = {"hybrid": rrf, "dense": cosine, "lexical": bm25.get(chunk_id, 0.0)}[mode]
             candidates.append((chunk, score, cosine, bm25.get(chunk_id)))
-        return self._collapse(candidates, k)
+        return self.with_coverage(question, self._collapse(candidates, k))
+
+    def search_terms(self, question: str) -> str:
+        """What the lexical leg searches with. Words do not match across scripts: a question in
+        another language than the archive searches with its numbers and the archive's spellings
+        of its names."""
+        if detect_language(question) == self.settings.archive_language:
+            return question
+        return self.lexical.names.arabic_query(question)
+
+    def with_coverage(self, question: str, passages: list[Passage]) -> list[Passage]:
+        """``passages`` with ``term_coverage`` set: evidence for the answer/no-answer decision."""
+        terms = self.search_terms(question)
+        return [
+            replace(p, term_coverage=self.lexical.coverage(terms, f"{p.headline}\n{p.text}") or 0.0) for p in passages
+        ]
 
     def _dense(self, question: str, n: int, filters: SearchFilters) -> list[StoredChunk]:
         hits = self.store.query(self.query_vector(question), n, filters.chroma_where())

@@ -23,6 +23,7 @@ EXAMPLES = [
     "Which Nusra Front leader attended the meeting in Aleppo?",
     "How many points did the Panthers defense surrender in Super Bowl 50?",
 ]
+NEAREST = 3  # passages shown under a "no answer"
 Messages = list[dict[str, Any]]
 
 
@@ -59,11 +60,15 @@ def render_card(c: Citation) -> str:
 
 
 def render_cards(answer: Answer) -> str:
-    if not answer.citations:
+    """The cited passages; for a refusal, the closest ones, so a wrong refusal costs a click, not the answer."""
+    if answer.answered:
+        label, cited = "sources_label", answer.citations
+    else:
+        label, cited = "nearest_label", [Citation.of(n, p, "") for n, p in enumerate(answer.passages[:NEAREST], 1)]
+    if not cited:
         return ""
-    label = html.escape(load_prompt("sources_label", answer.language))
-    cards = "".join(render_card(c) for c in answer.citations)
-    return f'<h3 dir="auto">{label}</h3><div id="source-cards">{cards}</div>'
+    cards = "".join(render_card(c) for c in cited)
+    return f'<h3 dir="auto">{html.escape(load_prompt(label, answer.language))}</h3><div id="source-cards">{cards}</div>'
 
 
 def bubble(text: str) -> str:

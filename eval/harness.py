@@ -10,7 +10,7 @@ import platform
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -141,6 +141,14 @@ def run_system(name: str, system: System, items: Sequence[QAItem], ks: Sequence[
     }
 
 
+def hold_out(assistant: Assistant, items: list[QAItem], every: int) -> list[QAItem]:
+    """Delete every ``every``-th asked-about article from the archive; its questions become unanswerable."""
+    held = set(sorted({i.article_id for i in items if i.article_id})[::every])
+    for article_id in held:
+        assistant.delete_article(article_id)
+    return [replace(i, unanswerable=True) if i.article_id in held else i for i in items]
+
+
 def corpus_collection(corpus: Sequence[Path]) -> str:
     """A collection name per corpus content, so repeated runs reuse the ingested chunks."""
     digest = hashlib.sha1()
@@ -162,17 +170,23 @@ def evaluate(
     progress: bool = True,
     assistant: Assistant | None = None,
     answerers: Sequence[str] = (),
+    hold_out_every: int = 0,
 ) -> dict[str, Any]:
     """Ingest ``corpus`` (if given) into its own collection, run every question, return the report.
 
     ``answerers`` compares answerer backends over the same retrieval in one run (default: the
-    configured one)."""
+    configured one). ``hold_out_every`` N deletes every N-th article the questions ask about
+    after ingest; its questions then count as unanswerable, which measures refusals on
+    questions as close to the archive as the answerable ones."""
     items = load_qa(qa_paths)[: limit or None]
     if corpus:
-        settings = settings.model_copy(update={"collection": corpus_collection(corpus)})
+        collection = corpus_collection(corpus) + (f"-holdout{hold_out_every}" if hold_out_every else "")
+        settings = settings.model_copy(update={"collection": collection})
     embedder = assistant.embedder if assistant else None
     assistant = Assistant.from_settings(settings, embedder=embedder)
     ingest = assistant.ingest(list(corpus), progress=progress).as_dict() if corpus else {}
+    if hold_out_every:
+        items = hold_out(assistant, items, hold_out_every)
     systems: dict[str, System] = {}
     for name in answerers or [settings.answerer]:
         label = f"akhbar-{settings.retrieval}" + (f"-{name}" if answerers else "")
@@ -190,6 +204,7 @@ def evaluate(
             "qa": [str(p) for p in qa_paths],
             "corpus": [str(p) for p in corpus],
             "questions": len(items),
+            "hold_out_every": hold_out_every,
             "ks": list(ks),
             "settings": json.loads(settings.model_dump_json()),
         },
@@ -209,13 +224,29 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baselines", action="store_true", help="add dense-only, BM25-only and naive LangChain")
     p.add_argument("--answerers", help="compare answerers in one run, e.g. extractive,llamacpp")
     p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument(
+        "--hold-out-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="delete every N-th asked-about article after ingest; its questions count as unanswerable",
+    )
     p.add_argument("--out", type=Path, default=Path("eval/out"), help="folder for report.json/.md/.png")
 
 
 def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
     ks = sorted({int(k) for k in args.k.split(",")})
     answerers = [name.strip() for name in (args.answerers or "").split(",") if name.strip()]
-    report = evaluate(settings, args.qa, args.corpus, ks, args.baselines, args.limit, answerers=answerers)
+    report = evaluate(
+        settings,
+        args.qa,
+        args.corpus,
+        ks,
+        args.baselines,
+        args.limit,
+        answerers=answerers,
+        hold_out_every=args.hold_out_every,
+    )
     paths = write_reports(report, args.out)
     print((args.out / "report.md").read_text(encoding="utf-8"))
     print("wrote " + ", ".join(str(p) for p in paths))

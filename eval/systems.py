@@ -47,6 +47,7 @@ class NaiveLangChain:
         self._tmp = tempfile.TemporaryDirectory(prefix="akhbar-naive-")
         self.store = Chroma.from_documents(chunks, embeddings, persist_directory=self._tmp.name)
         self.answerer: Answerer = assistant.answerer
+        self.retriever = assistant.retriever  # only for term coverage, which the answerer weighs
         self.chunks = len(chunks)
 
     def __call__(self, question: str, k: int) -> Answer:
@@ -55,6 +56,7 @@ class NaiveLangChain:
             Passage.from_metadata(f"naive-{i}", doc.page_content, doc.metadata, score=-distance)
             for i, (doc, distance) in enumerate(hits)
         ]
+        passages = self.retriever.with_coverage(question, passages)
         return self.answerer.answer(question, detect_language(question), passages)
 
 

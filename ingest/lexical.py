@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ class LexicalIndex:
     revision: int
     bm25: bm25s.BM25 | None
     names: NameLexicon
+    _doc_freqs: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, store: ChunkStore) -> LexicalIndex:
@@ -88,6 +90,25 @@ class LexicalIndex:
         k = min(n, len(self.ids))
         docs, scores = self.bm25.retrieve([terms], k=k, show_progress=False, weight_mask=mask, n_threads=1)
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+    def coverage(self, query: str, text: str) -> float | None:
+        """The share of the query's search terms, weighted by rarity (BM25's idf), that ``text``
+        contains; None when the query has no search terms. A passage that holds the question's
+        rare words is likelier to answer it than one that is merely about the same thing."""
+        terms = set(analyze(query))
+        if not terms:
+            return None
+        present = set(analyze(text))
+        weights = {t: self._idf(t) for t in terms}
+        return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
+
+    def _idf(self, term: str) -> float:
+        """Lucene's idf; a term the archive lacks gets the highest."""
+        if self._doc_freqs is None:
+            self._doc_freqs = np.diff(self.bm25.scores["indptr"]) if self.bm25 is not None else np.zeros(0)
+        vocab = self.bm25.vocab_dict if self.bm25 is not None else {}
+        df = int(self._doc_freqs[vocab[term]]) if term in vocab else 0
+        return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
 
 
 def synced_index(store: ChunkStore, folder: Path) -> LexicalIndex:

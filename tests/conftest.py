@@ -27,6 +27,8 @@ DATA = REPO / "eval" / "data"
 SAMPLE = DATA / "sample" / "000_e7c33985fd82abbb.txt"
 SAMPLE_ID = "000_e7c33985fd82abbb"
 XQUAD = DATA / "xquad-ar-articles.jsonl"
+# XQuAD's Yuan-dynasty article answers this; its Genghis Khan article is about the Mongols too.
+NEAR_TOPIC = "في أي معركة هُزِم المغول من قبل تران؟"
 MODELS = REPO / ".akhbar" / "models"  # shared with `make demo`, so the model is built once
 ARTIFACTS = REPO / "test-artifacts"
 

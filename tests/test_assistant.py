@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLE, SAMPLE_ID, make_passage, run_cli
+from conftest import NEAR_TOPIC, REPO, SAMPLE, SAMPLE_ID, make_passage, run_cli
 
 from assistant import Assistant, SearchFilters
 from assistant.citations import check_citations
@@ -39,6 +39,12 @@ def test_no_answer_in_the_question_language(archive: Assistant):
     english = archive.ask("Who wrote the play Hamlet?")
     assert (arabic.answered, arabic.text, arabic.citations) == (False, "لا يتضمن الأرشيف إجابة عن هذا السؤال.", [])
     assert (english.answered, english.text) == (False, "The archive holds no answer to this question.")
+
+
+def test_near_topic_question_is_answered_from_the_article_that_holds_it(archive: Assistant):
+    answer = archive.ask(NEAR_TOPIC)
+    assert answer.answered and answer.citations[0].article_id == "xquad-yuan_dynasty"
+    assert answer.passages[0].term_coverage > 0.5  # it holds most of the question's rare words
 
 
 def test_date_filter_excludes_out_of_range_articles(archive: Assistant):

@@ -97,3 +97,20 @@ def test_llm_answer_streams_into_the_chat(archive, archive_settings, local_llm, 
     growing = [t for t in seen[:-1] if t]
     assert len(growing) >= 3  # partial answers were shown before the end
     assert all(len(a) <= len(b) for a, b in zip(growing, growing[1:]))
+
+
+def test_a_refusal_shows_the_closest_passages_under_their_own_heading(chat_url, chrome, artifacts: Path):
+    chrome.get(chat_url)
+    send(chrome, "Who wrote the play Hamlet?")
+    WebDriverWait(chrome, 90).until(
+        lambda d: (
+            (bots := d.find_elements(By.CSS_SELECTOR, BOTS))
+            and "holds no answer" in bots[-1].text
+            and d.find_elements(By.CSS_SELECTOR, "#sources .card")
+        )
+    )
+    assert chrome.find_element(By.CSS_SELECTOR, "#sources h3").text.startswith("Closest passages")
+    cards = chrome.find_elements(By.CSS_SELECTOR, "#sources .card")
+    assert 1 <= len(cards) <= 3
+    assert not chrome.find_elements(By.CSS_SELECTOR, "#sources mark")  # nothing quoted: nothing is highlighted
+    chrome.save_screenshot(str(artifacts / "chat-refusal.png"))

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from conftest import REPO, SAMPLE, run_cli
+from conftest import NEAR_TOPIC, REPO, SAMPLE, XQUAD, run_cli
 
 from eval.harness import evaluate, load_qa
 
@@ -42,3 +42,21 @@ def test_cli_writes_the_three_reports(settings, tmp_path: Path):
     assert report["config"]["ks"] == [1, 3] and report["config"]["questions"] == 3
     assert (out / "recall_at_k.png").stat().st_size > 1000
     assert "| akhbar-hybrid | all | 3 |" in result.stdout
+
+
+def test_held_out_article_makes_its_question_unanswerable_and_it_is_refused(settings, assistant, tmp_path: Path):
+    qa = tmp_path / "qa.jsonl"
+    item = {"id": "tran", "question": NEAR_TOPIC, "lang": "ar", "article_id": "xquad-yuan_dynasty"}
+    qa.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    def run(settings):
+        report = evaluate(settings, [qa], [XQUAD], ks=(1, 5), progress=False, assistant=assistant, hold_out_every=1)
+        assert report["config"]["hold_out_every"] == 1
+        return report["systems"]["akhbar-hybrid"]["rows"][0]
+
+    row = run(settings)
+    assert row["unanswerable"] and not any(row["article_hits"])  # deleted from both legs
+    assert not row["answered"]
+    # Cosine alone, the rule before term coverage, quotes a battle from the Genghis Khan article.
+    cosine_only = run(settings.model_copy(update={"answer_coverage_weight": 0.0, "min_answer_evidence": 0.815}))
+    assert cosine_only["answered"] and "معركة" in cosine_only["answer"]
