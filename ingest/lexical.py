@@ -11,6 +11,7 @@ import logging
 import math
 import shutil
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from ingest.store import ChunkStore
 from ingest.transliteration import NameLexicon
 
 META_KEYS = ("article_id", "epoch", "source", "keywords")
+FORMAT = 2  # bump when the analyzer or the name lexicon changes: older saved indexes are rebuilt
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
@@ -55,12 +57,12 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
-        """The saved index, or None when there is none or it predates the name lexicon."""
+        """The saved index, or None when there is none or it was built by an older analyzer or lexicon."""
         sidecar = folder / "chunks.json"
         if not sidecar.is_file():
             return None
         data = json.loads(sidecar.read_text(encoding="utf-8"))
-        if "names" not in data:
+        if data.get("format") != FORMAT:
             return None
         bm25 = bm25s.BM25.load(str(folder / "bm25")) if data["ids"] else None
         names = NameLexicon({key: [(w, s) for w, s in pairs] for key, pairs in data["names"].items()})
@@ -72,7 +74,13 @@ class LexicalIndex:
         partial.mkdir(parents=True)
         if self.bm25 is not None:
             self.bm25.save(str(partial / "bm25"))
-        payload = {"ids": self.ids, "metadata": self.metadata, "revision": self.revision, "names": self.names.entries}
+        payload = {
+            "format": FORMAT,
+            "ids": self.ids,
+            "metadata": self.metadata,
+            "revision": self.revision,
+            "names": self.names.entries,
+        }
         (partial / "chunks.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         partial.replace(folder)
@@ -98,7 +106,7 @@ class LexicalIndex:
         terms = set(analyze(query))
         if not terms:
             return None
-        present = set(analyze(text))
+        present = _term_set(text)
         weights = {t: self._idf(t) for t in terms}
         return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
 
@@ -109,6 +117,11 @@ class LexicalIndex:
         vocab = self.bm25.vocab_dict if self.bm25 is not None else {}
         df = int(self._doc_freqs[vocab[term]]) if term in vocab else 0
         return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
+
+
+@lru_cache(maxsize=4096)  # the same passages come back for many questions
+def _term_set(text: str) -> frozenset[str]:
+    return frozenset(analyze(text))
 
 
 def synced_index(store: ChunkStore, folder: Path) -> LexicalIndex:

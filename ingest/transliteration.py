@@ -70,6 +70,8 @@ def arabic_sounds(word: str) -> set[str]:
     """The word's sound with and without a clitic prefix (ال، و، ب، ل …): a name may start
     with one of those letters."""
     forms = {word} | {word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 3}
+    # A final ه is either silent or ة (normalised to ه) read "-a", as in النصرة "Nusra": both.
+    forms |= {form[:-1] + "ا" for form in forms if form.endswith("ه")}
     return {_squeeze(_ARABIC.get(c, "") for c in form) for form in forms}
 
 

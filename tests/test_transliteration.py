@@ -18,6 +18,11 @@ def test_name_finds_its_arabic_spelling_and_not_a_word_with_the_same_consonants(
     assert lexicon.spellings("Obama") == []
 
 
+def test_a_final_taa_marbuta_reads_as_a():
+    lexicon = NameLexicon.from_words(["النصره", "ناشرا"])  # النصرة as normalised; ناشرا "publisher"
+    assert "النصره" in lexicon.spellings("Nusra")
+
+
 def test_vowels_are_forgiven_consonants_are_not():
     assert distance(latin_sound("Denver"), "dnfr") == 0.8  # two short vowels Arabic does not write
     assert distance("mAtlIn", "mmtlIn") > distance("mAtlIn", "mAtlIn")
