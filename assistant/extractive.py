@@ -97,10 +97,14 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, language: str, passages: Sequence[Passage]) -> Answer:
         scored = sorted(self.score_sentences(question, passages), key=lambda s: s.score, reverse=True)
-        if not any(self.answers_it(s, language) for s in scored):
+        # Quote only from passages with a sentence that passes the evidence bar: a well-ranked
+        # sentence from a neighbouring story would otherwise lead the answer.
+        answering = {s.passage_rank for s in scored if self.answers_it(s, language)}
+        if not answering:
             return no_answer(question, language, passages, self.name)
-        best = scored[0].score
-        chosen = [s for s in scored[: self.max_sentences] if s.score >= best - 0.15]
+        quotable = [s for s in scored if s.passage_rank in answering]
+        best = quotable[0].score
+        chosen = [s for s in quotable[: self.max_sentences] if s.score >= best - 0.15]
         chosen.sort(key=lambda s: (s.passage_rank, s.position))
         numbers: dict[int, int] = {}
         quotes: dict[int, list[str]] = {}

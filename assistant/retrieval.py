@@ -31,6 +31,18 @@ def reciprocal_rank_fusion(
     return sorted(scores.items(), key=lambda pair: pair[1], reverse=True)
 
 
+def keep_leaders(fused: list[tuple[str, float]], rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
+    """``fused`` with each ranking's first item moved up to position ``k`` if fusion left it
+    lower: a passage one leg alone is sure of (a name only BM25 matches, a paraphrase only the
+    embedding sees) still reaches the answerer. Scores stay the fused ones."""
+    fused = list(fused)
+    for ranking in rankings:
+        position = next((i for i, (item, _) in enumerate(fused) if ranking and item == ranking[0]), None)
+        if position is not None and position >= k:
+            fused.insert(k - 1, fused.pop(position))
+    return fused
+
+
 class Retriever:
     def __init__(self, settings: Settings, embedder: Embedder, store: ChunkStore) -> None:
         self.settings = settings
@@ -63,7 +75,8 @@ class Retriever:
         dense = self._dense(question, n, filters) if mode != "lexical" else []
         lexical = self.lexical.search(terms, n, filters) if mode != "dense" else []
         weights = [1.0, self.settings.cross_lingual_lexical_weight if cross else 1.0]  # cross: fewer, rougher terms
-        fused = reciprocal_rank_fusion([[c.id for c in dense], [i for i, _ in lexical]], self.settings.rrf_k, weights)
+        rankings = [[c.id for c in dense], [i for i, _ in lexical]]
+        fused = keep_leaders(reciprocal_rank_fusion(rankings, self.settings.rrf_k, weights), rankings, k)
 
         found = {c.id: c for c in dense}
         missing = [i for i, _ in fused if i not in found]

@@ -34,6 +34,14 @@ def test_english_question_over_arabic_article(archive: Assistant):
     assert answer.citations and all(f"[{c.n}]" in answer.text for c in answer.citations)
 
 
+def test_a_name_only_the_lexical_leg_matches_reaches_the_passages(archive: Assistant):
+    # The embedding does not place this English question near the Arabic article; BM25 finds it
+    # through the archive's spelling of "Nusra", and its first hit is kept in the top k.
+    question = "Which Nusra Front leader attended the meeting?"
+    assert SAMPLE_ID not in [p.article_id for p in archive.retriever.search(question, k=5, mode="dense")]
+    assert SAMPLE_ID in [p.article_id for p in archive.search(question, k=5)]
+
+
 def test_no_answer_in_the_question_language(archive: Assistant):
     arabic = archive.ask("ما هي أفضل وصفة لطهي الكبسة؟")
     english = archive.ask("Who wrote the play Hamlet?")

@@ -57,6 +57,6 @@ def test_held_out_article_makes_its_question_unanswerable_and_it_is_refused(sett
     row = run(settings)
     assert row["unanswerable"] and not any(row["article_hits"])  # deleted from both legs
     assert not row["answered"]
-    # Cosine alone, the rule before term coverage, quotes a battle from the Genghis Khan article.
+    # Cosine alone, the rule before term coverage, answers from a neighbouring Mongol-conquest article.
     cosine_only = run(settings.model_copy(update={"answer_coverage_weight": 0.0, "min_answer_evidence": 0.815}))
-    assert cosine_only["answered"] and "معركة" in cosine_only["answer"]
+    assert cosine_only["answered"] and cosine_only["citations"] and "المغول" in cosine_only["answer"]
