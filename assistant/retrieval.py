@@ -36,9 +36,9 @@ def keep_leaders(fused: list[tuple[str, float]], rankings: Sequence[Sequence[str
     lower: a passage one leg alone is sure of (a name only BM25 matches, a paraphrase only the
     embedding sees) still reaches the answerer. Scores stay the fused ones."""
     fused = list(fused)
-    for ranking in rankings:
-        position = next((i for i, (item, _) in enumerate(fused) if ranking and item == ranking[0]), None)
-        if position is not None and position >= k:
+    for leader in [ranking[0] for ranking in rankings if ranking]:
+        position = [item for item, _ in fused].index(leader)
+        if position >= k:
             fused.insert(k - 1, fused.pop(position))
     return fused
 
