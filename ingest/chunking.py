@@ -14,6 +14,7 @@ from ingest.articles import Article
 SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+")
 CLAUSE_END = re.compile(r"(?<=[،,:])\s+")
 MODEL_LIMIT = 512  # multilingual-e5-small's position table
+MIN_SENTENCE_CHARS = 12  # shorter "sentences" are list bullets and bylines, never an answer
 PASSAGE_PREFIX = "passage: "
 
 TokenCounter = Callable[[str], int]
@@ -66,6 +67,11 @@ class _Unit:
 
 def split_sentences(paragraph: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def passage_sentences(text: str) -> list[str]:
+    """The sentences of a chunk's text that an answer may quote (their vectors are stored at ingest)."""
+    return [s for line in text.split("\n") for s in split_sentences(line) if len(s) >= MIN_SENTENCE_CHARS]
 
 
 def chunk_article(article: Article, count_tokens: TokenCounter, max_tokens: int, overlap: int) -> list[Chunk]:

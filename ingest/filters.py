@@ -15,6 +15,7 @@ class SearchFilters:
     until: int | None = None  # epoch seconds, inclusive
     source: str | None = None
     keyword: str | None = None
+    exclude_articles: frozenset[str] = frozenset()  # e.g. an article held out to measure refusals
 
     @classmethod
     def parse(
@@ -37,7 +38,9 @@ class SearchFilters:
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.since, self.until, self.source, self.keyword))
+        return bool(self.exclude_articles) or any(
+            v is not None for v in (self.since, self.until, self.source, self.keyword)
+        )
 
     def chroma_where(self) -> dict[str, Any] | None:
         """The part Chroma can evaluate itself (the keyword test is a substring check, done after)."""
@@ -48,6 +51,8 @@ class SearchFilters:
             clauses.append({"epoch": {"$lte": self.until}})
         if self.source:
             clauses.append({"source": self.source})
+        if self.exclude_articles:
+            clauses.append({"article_id": {"$nin": sorted(self.exclude_articles)}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -59,5 +64,7 @@ class SearchFilters:
         if self.until is not None and (epoch is None or epoch > self.until):
             return False
         if self.source and metadata.get("source") != self.source:
+            return False
+        if metadata.get("article_id") in self.exclude_articles:
             return False
         return not self.keyword or self.keyword in str(metadata.get("keywords", ""))

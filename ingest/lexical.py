@@ -107,10 +107,10 @@ class LexicalIndex:
         if not terms:
             return None
         present = _term_set(text)
-        weights = {t: self._idf(t) for t in terms}
+        weights = {t: self.idf(t) for t in terms}
         return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
 
-    def _idf(self, term: str) -> float:
+    def idf(self, term: str) -> float:
         """Lucene's idf; a term the archive lacks gets the highest."""
         if self._doc_freqs is None:
             self._doc_freqs = np.diff(self.bm25.scores["indptr"]) if self.bm25 is not None else np.zeros(0)

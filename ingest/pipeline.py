@@ -12,9 +12,10 @@ from tqdm import tqdm
 
 from assistant.settings import Settings
 from ingest.articles import Article, ArticleSource, Skipped
-from ingest.chunking import Chunk, chunk_article
+from ingest.chunking import Chunk, chunk_article, passage_sentences
 from ingest.embedder import Embedder
 from ingest.lexical import synced_index
+from ingest.sentence_store import SentenceVectors
 from ingest.store import ChunkStore
 
 ARTICLE_BATCH = 64  # articles whose existing chunk ids are fetched in one Chroma call
@@ -63,6 +64,7 @@ class Ingestor:
         self.settings = settings
         self.embedder = embedder
         self.store = store
+        self.sentences = SentenceVectors(store.sentence_collection, embedder.embed_passages)
 
     def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestReport:
         """Read every article under ``paths``; bad ones are reported in the result and skipped."""
@@ -121,6 +123,8 @@ class Ingestor:
             part = chunks[start : start + size]
             began = time.perf_counter()
             vectors = self.embedder.embed_passages([c.embedding_text for c in part])
+            # Sentence vectors first: a chunk stored is a chunk whose sentences can be answered from.
+            self.sentences.ensure([s for c in part for s in passage_sentences(c.text)])
             report.embed_seconds += time.perf_counter() - began
             self.store.add(part, vectors)
             report.added += len(part)

@@ -46,6 +46,9 @@ class ChunkStore:
             embedding_function=None,
             metadata={"revision": 0},
         )
+        self.sentence_collection = client.get_or_create_collection(
+            f"{settings.collection}-sentences", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+        )
 
     @property
     def revision(self) -> int:

@@ -134,10 +134,15 @@ class NameLexicon:
     def arabic_query(self, question: str) -> str:
         """What a question in Latin script can match in Arabic text: its numbers and the archive's
         spellings of its names (capitalised words)."""
-        terms: list[str] = []
+        return " ".join(word for _, group in self.name_groups(question) for word in group)
+
+    def name_groups(self, question: str) -> list[tuple[str, list[str]]]:
+        """Each number and name of the question with what stands for it in the archive: the number
+        itself, or the archive's spellings of the name (none when the archive has none)."""
+        groups: list[tuple[str, list[str]]] = []
         for token in LATIN_TOKEN.findall(question):
             if token.isdigit():
-                terms.append(token)
+                groups.append((token, [token]))
             elif token[0].isupper() and token.lower() not in _NOT_NAMES:
-                terms.extend(self.spellings(token))
-        return " ".join(terms)
+                groups.append((token, self.spellings(token)))
+        return groups

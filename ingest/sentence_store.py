@@ -1,0 +1,72 @@
+"""Sentence vectors by content hash, in a Chroma collection beside the chunks.
+
+Embedded once, at ingest, so that choosing the answering sentence at question time costs dot
+products, not a model call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from chromadb.api.models.Collection import Collection
+
+EmbedPassages = Callable[[Sequence[str]], np.ndarray]
+GET_PAGE = 500  # ids per Chroma get: its SQLite side binds each id as a parameter
+
+
+def sentence_id(sentence: str) -> str:
+    return hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:24]
+
+
+class SentenceVectors:
+    """Reads what ingest stored; what it did not (an older store, the words of a question) is
+    embedded and kept in memory only: a query never writes to Chroma, which another process
+    (an ingest, a second server) may be writing."""
+
+    def __init__(self, collection: Collection, embed: EmbedPassages, cache_size: int = 20_000) -> None:
+        self.collection = collection
+        self.embed = embed
+        self.cache_size = cache_size
+        self._computed: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # API requests arrive on a thread pool
+
+    def vectors(self, sentences: Sequence[str]) -> np.ndarray:
+        """One L2-normalised vector a sentence, in order."""
+        if not sentences:
+            return np.zeros((0, 0), np.float32)
+        found = self._stored(sentences)
+        with self._lock:
+            found |= {i: self._computed[i] for i in map(sentence_id, sentences) if i in self._computed}
+        missing = [s for s in dict.fromkeys(sentences) if sentence_id(s) not in found]
+        if missing:
+            computed = dict(zip(map(sentence_id, missing), np.asarray(self.embed(missing), dtype=np.float32)))
+            found |= computed
+            with self._lock:
+                self._computed.update(computed)
+                while len(self._computed) > self.cache_size:
+                    self._computed.popitem(last=False)
+        return np.stack([found[sentence_id(s)] for s in sentences])
+
+    def ensure(self, sentences: Sequence[str]) -> int:
+        """Embed and store the sentences not stored yet (ingest's side); returns how many were embedded."""
+        found = self._stored(sentences)
+        missing = [s for s in dict.fromkeys(sentences) if sentence_id(s) not in found]
+        if missing:
+            vectors = np.asarray(self.embed(missing), dtype=np.float32)
+            self.collection.upsert(ids=[sentence_id(s) for s in missing], embeddings=vectors)
+        return len(missing)
+
+    def _stored(self, sentences: Sequence[str]) -> dict[str, np.ndarray]:
+        ids = list(dict.fromkeys(sentence_id(s) for s in sentences))
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), GET_PAGE):
+            result = self.collection.get(ids=ids[start : start + GET_PAGE], include=["embeddings"])
+            embeddings = result["embeddings"]
+            if embeddings is None:
+                continue
+            found |= {i: np.asarray(e, dtype=np.float32) for i, e in zip(result["ids"], embeddings)}
+        return found
