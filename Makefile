@@ -4,8 +4,9 @@ PY     := $(VENV)/bin/python
 AKHBAR := $(VENV)/bin/akhbar
 STAMP  := $(VENV)/.installed
 CORPUS := eval/data
+NEWS   := ../shared/data/news-dev
 
-.PHONY: install model demo ingest chat test lint bench-ingest bench-retrieval bench-api bench-llm eval eval-answerers eval-xquad eval-refusal browser clean
+.PHONY: install model demo ingest chat test lint bench-ingest bench-retrieval bench-api bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-refusal calibrate browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -51,6 +52,9 @@ bench-api: ingest  # 50 clients for 60 s against a server it starts on port 8099
 bench-llm: model
 	$(PY) -m eval.bench_llm
 
+bench-answer: model  # warm ask p50/p95 on the news-dev archive
+	$(PY) -m eval.bench_answer
+
 eval: model
 	$(AKHBAR) eval --qa eval/qa/sample.jsonl --corpus $(CORPUS)/sample --out eval/out/sample
 
@@ -61,6 +65,13 @@ eval-answerers: model  # extractive and the local LLM, same retrieval, one run
 eval-xquad: model
 	$(AKHBAR) eval --qa eval/qa/xquad.dev.ar.jsonl --qa eval/qa/xquad.dev.en-ar.jsonl \
 	  --corpus $(CORPUS)/xquad-ar-articles.jsonl --baselines --out eval/results/xquad
+
+eval-news: model  # news-dev: 95 answerable news questions and 25 near misses, at the chat's k=5
+	$(AKHBAR) eval --qa $(NEWS)/qa.jsonl --corpus $(NEWS)/articles.jsonl --k 1,3,5 --baselines \
+	  --out eval/results/news
+
+calibrate: model  # fit the refusal model on XQuAD, news-dev and ARCD; report it two-fold by article
+	$(PY) -m eval.calibrate
 
 eval-refusal: model  # every 2nd XQuAD article deleted after ingest: do its questions get refused?
 	$(AKHBAR) eval --qa eval/qa/xquad.dev.ar.jsonl --qa eval/qa/xquad.dev.en-ar.jsonl \

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
+from assistant.evidence import DEFAULT_MODEL, RefusalModel
 from assistant.extractive import ExtractiveAnswerer
 from assistant.generative import GroundedAnswerer
 from assistant.llm import BACKENDS, LLM
 from assistant.records import Answer, Passage
+from assistant.retrieval import Retriever
 from assistant.settings import Settings
-from ingest.embedder import Embedder
 
 NAMES = ("extractive", *BACKENDS)
 
@@ -24,22 +25,16 @@ class Answerer(Protocol):
     def stream(self, question: str, language: str, passages: Sequence[Passage]) -> Iterator[str | Answer]: ...
 
 
-def extractive_answerer(settings: Settings, embedder: Embedder) -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(
-        embedder.embed_queries,
-        embedder.embed_passages,
-        settings.max_answer_sentences,
-        settings.min_answer_evidence,
-        settings.min_answer_evidence_cross,
-        settings.answer_coverage_weight,
-    )
+def extractive_answerer(settings: Settings, retriever: Retriever) -> ExtractiveAnswerer:
+    refusal = RefusalModel.load(settings.refusal_model or DEFAULT_MODEL, settings.answer_threshold)
+    return ExtractiveAnswerer(retriever.query, retriever.sentences.vectors, refusal, settings.max_answer_sentences)
 
 
-def build_answerer(settings: Settings, embedder: Embedder, llm: LLM | None) -> Answerer:
+def build_answerer(settings: Settings, retriever: Retriever, llm: LLM | None) -> Answerer:
     """``llm`` is ``connect_llm(settings)``: None exactly when the answerer is extractive."""
     if settings.answerer not in NAMES:
         raise ValueError(f"answerer {settings.answerer!r} unknown; choose one of {', '.join(NAMES)}")
-    extractive = extractive_answerer(settings, embedder)
+    extractive = extractive_answerer(settings, retriever)
     if llm is None:
         return extractive
     return GroundedAnswerer(settings.answerer, llm, settings, fallback=extractive)

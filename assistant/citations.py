@@ -6,10 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.extractive import sentences_of, term_overlap
 from assistant.records import Citation, Passage
 from ingest.arabic import analyze
-from ingest.chunking import split_sentences
+from ingest.chunking import passage_sentences, split_sentences
 
 MARKER = re.compile(r"\s?\[(\d+(?:\s*[,،]\s*\d+)*)\]")
 
@@ -48,6 +47,6 @@ def check_citations(text: str, passages: Sequence[Passage]) -> CheckedAnswer:
 
 
 def _best_quote(passage: Passage, claims: list[str]) -> str:
-    sentences = sentences_of(passage) or [passage.text]
+    sentences = passage_sentences(passage.text) or [passage.text]
     terms = set(analyze(" ".join(claims)))
-    return max(sentences, key=lambda s: term_overlap(terms, s))
+    return max(sentences, key=lambda s: len(terms & set(analyze(s))))

@@ -7,6 +7,22 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as retrieval and answering use it, worked out once."""
+
+    text: str
+    language: str  # "ar" or "en"
+    cross_lingual: bool  # asked in another language than the archive's
+    terms: dict[str, float]  # search terms (for a cross-lingual question, the archive's spellings) -> idf
+    # The question's most specific words: its rarest terms and its numbers, or for a cross-lingual
+    # question its names and numbers; a group is found when any of its spellings is.
+    anchors: tuple[frozenset[str], ...]
+    vector: np.ndarray  # the embedded question, L2-normalised
+
 
 @dataclass(frozen=True)
 class SourceRef:
@@ -90,6 +106,8 @@ class Answer:
     citations: list[Citation]
     passages: list[Passage]
     answered: bool = True  # False when the archive holds no answer
+    short_answer: str = ""  # the span that answers (a name, number, date, place), cited by citations[0]
+    answer_sentence: str = ""  # the sentence the short answer was cut from
     question: str = ""
     standalone_question: str = ""  # the question as retrieved, after follow-up condensation
     answerer: str = "extractive"

@@ -10,14 +10,18 @@ from functools import lru_cache
 import numpy as np
 
 from assistant.language import detect_language
-from assistant.records import Passage, SourceRef
+from assistant.records import Passage, Query, SourceRef
 from assistant.settings import Settings
+from assistant.short_answer import ARABIC_MONTHS, MONTH_TERMS
+from ingest.arabic import analyze
 from ingest.embedder import Embedder
 from ingest.filters import SearchFilters
 from ingest.lexical import LexicalIndex, synced_index
+from ingest.sentence_store import SentenceVectors
 from ingest.store import ChunkStore, StoredChunk
 
 MODES = ("hybrid", "dense", "lexical")
+ANCHORS = 3  # a question's rarest terms that a passage answering it must hold (numbers come on top)
 
 
 def reciprocal_rank_fusion(
@@ -50,9 +54,39 @@ class Retriever:
         self.store = store
         self._lexical: LexicalIndex | None = None
         self.query_vector = lru_cache(maxsize=256)(self._embed_query)
+        self._queries = lru_cache(maxsize=256)(self._make_query)
+        self.sentences = SentenceVectors(store.sentence_collection, embedder.embed_passages)
 
     def _embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
+
+    def query(self, question: str) -> Query:
+        """``question`` worked out once: language, weighted search terms, vector."""
+        return self._queries(question, self.lexical.revision)
+
+    def _make_query(self, question: str, revision: int) -> Query:
+        language = detect_language(question)
+        cross_lingual = language != self.settings.archive_language
+        terms = {t: self.lexical.idf(t) for t in analyze(self.search_terms(question))}
+        if cross_lingual:
+            anchors = tuple(
+                ARABIC_MONTHS.get(token.lower()) or frozenset(t for word in spellings for t in analyze(word))
+                for token, spellings in self.lexical.names.name_groups(question)
+            )
+        else:
+            rarest = sorted(terms, key=terms.__getitem__, reverse=True)[:ANCHORS]
+            dated = [t for t in terms if t.isdigit() or t in MONTH_TERMS]  # "in June 2018" is as specific as a name
+            anchors = tuple(frozenset({t}) for t in dict.fromkeys([*rarest, *dated]))
+        return Query(
+            text=question,
+            language=language,
+            cross_lingual=cross_lingual,
+            terms=terms,
+            # A name the archive has no spelling for stays an anchor that nothing matches: its absence
+            # is evidence too ("Who wrote Hamlet?" over an archive that never names Hamlet).
+            anchors=anchors if cross_lingual else tuple(a for a in anchors if a),
+            vector=self.query_vector(question),
+        )
 
     @property
     def lexical(self) -> LexicalIndex:

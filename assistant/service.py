@@ -28,12 +28,18 @@ class Assistant:
     """``Assistant.from_settings().ask("...") -> Answer`` with text, language, citations, passages."""
 
     def __init__(
-        self, settings: Settings, embedder: Embedder, store: ChunkStore, answerer: Answerer, llm: LLM | None = None
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: ChunkStore,
+        retriever: Retriever,
+        answerer: Answerer,
+        llm: LLM | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
-        self.retriever = Retriever(settings, embedder, store)
+        self.retriever = retriever
         self.answerer = answerer
         self.llm = llm
         self.condense = Condenser(llm)
@@ -49,7 +55,9 @@ class Assistant:
         if embedder is None:
             embedder = SentenceTransformerEmbedder(resolve_model(settings), settings.device, settings.batch_size)
         llm = connect_llm(settings)
-        return cls(settings, embedder, ChunkStore(settings), build_answerer(settings, embedder, llm), llm)
+        store = ChunkStore(settings)
+        retriever = Retriever(settings, embedder, store)
+        return cls(settings, embedder, store, retriever, build_answerer(settings, retriever, llm), llm)
 
     def _retrieval_chain(self) -> Runnable:
         def retrieve(x: dict[str, Any]) -> list[Passage]:

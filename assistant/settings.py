@@ -44,13 +44,13 @@ class Settings(BaseSettings):
 
     answerer: str = Field("extractive", description="extractive, openai, ollama or llamacpp")
     max_answer_sentences: int = Field(3, ge=1)
-    # A sentence's evidence is its cosine to the question plus answer_coverage_weight times its
-    # passage's idf-weighted share of the question's terms; below these the extractive answerer
-    # says the archive has no answer. Calibrated on XQuAD with each question's own article held
-    # out (`make eval-refusal`): about 10% (ar) and 15% (en) of such questions still get answered.
-    min_answer_evidence: float = Field(0.847, description="question and passage in the same language")
-    min_answer_evidence_cross: float = Field(0.787, description="question in another language than the passage")
-    answer_coverage_weight: float = Field(0.05, ge=0)
+    # Whether the best sentence answers: a logistic regression over its evidence (cosine, the
+    # question's rare words in sentence and passage, the rarest one missing, the kind of answer
+    # asked for), fitted by `make calibrate` on XQuAD, news-dev and ARCD (README, Evaluation).
+    refusal_model: Path | None = Field(None, description="fitted weights (JSON); default the bundled ones")
+    answer_threshold: float | None = Field(
+        None, gt=0, lt=1, description="answer when P(answers) reaches this; lower answers more (default: fitted)"
+    )
 
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -79,7 +79,12 @@ def answer_bubble(answer: Answer) -> str:
     """The final answer, each sentence that cites no passage marked so the analyst sees it."""
     label = html.escape(load_prompt("unsupported_label", answer.language), quote=True)
     span = f'<span class="unsupported" title="{label}">'
-    return f'<div dir="auto">{mark_sentences(answer.text, answer.unsupported_sentences, span, "</span>")}</div>'
+    text = answer.text
+    lead = ""
+    if answer.short_answer:  # the short answer stands out above the sentence it was cut from
+        first, _, text = text.partition("\n")
+        lead = f'<div class="short-answer">{html.escape(first)}</div>'
+    return f'<div dir="auto">{lead}{mark_sentences(text.strip(), answer.unsupported_sentences, span, "</span>")}</div>'
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:

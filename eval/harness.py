@@ -34,6 +34,7 @@ class QAItem:
     article_id: str | None = None
     paragraph: int | None = None
     unanswerable: bool = False
+    near: str | None = None  # for a near miss: the article most like the question
 
 
 def load_qa(paths: Sequence[Path]) -> list[QAItem]:
@@ -53,6 +54,7 @@ def load_qa(paths: Sequence[Path]) -> list[QAItem]:
                         article_id=record.get("article_id"),
                         paragraph=record.get("paragraph"),
                         unanswerable=bool(record.get("unanswerable", False)),
+                        near=record.get("near"),
                     )
                 )
             except (json.JSONDecodeError, KeyError) as exc:
@@ -66,6 +68,9 @@ def score_item(item: QAItem, answer: Answer, latency: float) -> dict[str, Any]:
         p.article_id == item.article_id and metrics.contains_gold(p.text, item.answers) for p in answer.passages
     ]
     cited_gold = [metrics.contains_gold(c.passage, item.answers) for c in answer.citations]
+    # The short answer is scored where the answerer gives one (the LLM answerers do not).
+    prediction = answer.short_answer or answer.text
+    evidence = f"{answer.short_answer}\n{answer.answer_sentence}" if answer.short_answer else answer.text
     return {
         "id": item.id,
         "lang": item.lang,
@@ -76,9 +81,11 @@ def score_item(item: QAItem, answer: Answer, latency: float) -> dict[str, Any]:
         "answerer": answer.answerer,  # shows LLM failures that fell back to extractive
         "relevant": relevant,
         "article_hits": [p.article_id == item.article_id for p in answer.passages],
-        "em": metrics.exact_match(answer.text, item.answers) if answer.answered else 0.0,
-        "f1": metrics.token_f1(answer.text, item.answers) if answer.answered else 0.0,
-        "contains": answer.answered and metrics.contains_gold(answer.text, item.answers),
+        "short_answer": answer.short_answer,
+        "em": metrics.exact_match(prediction, item.answers) if answer.answered else 0.0,
+        "f1": metrics.token_f1(prediction, item.answers) if answer.answered else 0.0,
+        "contains": answer.answered and metrics.contains_gold(evidence, item.answers),
+        "contains_anywhere": answer.answered and metrics.contains_gold(answer.text, item.answers),
         "cited_gold": cited_gold,
         "citations": len(answer.citations),
         "dangling": metrics.dangling_citations(answer.text, [c.n for c in answer.citations]),
@@ -109,6 +116,7 @@ def aggregate(rows: list[dict[str, Any]], ks: Sequence[int]) -> dict[str, Any]:
             "exact_match": mean([r["em"] for r in answerable]),
             "f1": mean([r["f1"] for r in answerable]),
             "contains_gold": mean([float(r["contains"]) for r in answerable]),
+            "gold_in_answer": mean([float(r["contains_anywhere"]) for r in answerable]),
         },
         "citations": {
             "precision": mean([float(c) for c in citations]),

@@ -53,6 +53,8 @@ def test_keys_are_required(client: httpx.Client, headers: dict, status: int):
 def test_ask_returns_the_python_api_shape(client: httpx.Client):
     answer = client.post("/v1/ask", json={"question": QUESTION}, headers=KEY).json()
     assert answer["language"] == "ar" and answer["answered"]
+    assert answer["short_answer"] and answer["short_answer"] in answer["answer_sentence"]
+    assert answer["text"].startswith(f"الجواب: {answer['short_answer']} [1]")
     citation = answer["citations"][0]
     assert citation["article_id"] == SAMPLE_ID and citation["n"] == 1
     assert {"chunk_id", "headline", "date", "source", "paragraph", "quote", "passage"} <= set(citation)
@@ -96,7 +98,7 @@ def test_openai_client_talks_to_chat_completions(api: str):
     )
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks)
-    assert text.startswith("From the archive") and "[1]" in text
+    assert text.startswith("Answer: ") and "From the archive" in text and "[1]" in text
     assert chunks[-1].choices[0].finish_reason == "stop" and chunks[-1].model_extra["citations"]
 
 

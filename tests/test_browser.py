@@ -42,12 +42,14 @@ def test_chat_answers_arabic_and_english_with_source_cards(chat_url, chrome, art
     chrome.get(chat_url)
     arabic = ask(chrome, "أين عقدت جماعة خراسان اجتماعها السري؟", 1)
     assert "حلب" in arabic
+    short = chrome.find_elements(By.CSS_SELECTOR, "#chat .short-answer")
+    assert short and short[-1].text.startswith("الجواب:")  # the short answer first, its sentence under it
     card = chrome.find_element(By.CSS_SELECTOR, "#sources .card")
     assert card.get_attribute("dir") == "auto"
     assert "وكالة فرانس برس" in card.text and "2014-11-13" in card.text
     assert card.find_elements(By.TAG_NAME, "mark")  # the cited sentence is highlighted
     english = ask(chrome, "Where did the Khorasan group hold its secret meeting?", 2)
-    assert english.startswith("From the archive")
+    assert english.startswith("Answer:") and "From the archive, quoted as published:" in english
     bubbles = chrome.find_elements(By.CSS_SELECTOR, "#chat [dir='auto']")
     assert len(bubbles) >= 4  # two questions, two answers, each direction-aware
     chrome.save_screenshot(str(artifacts / "chat.png"))

@@ -1,29 +1,78 @@
-from dataclasses import replace
+"""The extractive answerer on a small news archive: the detail, not the lead; the near miss refused."""
 
-from conftest import make_passage
+from pathlib import Path
 
-from assistant.answerers import extractive_answerer
+import pytest
+from conftest import REPO, make_passage
+
+from assistant import Assistant
 from assistant.settings import Settings
 from ingest.embedder import SentenceTransformerEmbedder
 
-QUESTION = "من حضر اجتماع جماعة خراسان؟"
-# A ceremony "attended" by officials (close in meaning, none of the question's names) ranked above
-# the article that answers it, as the fused retrieval returned them on the demo archive.
-CEREMONY = "وحضر الحفل رئيس الحكومة، سعد الدين العثماني، ورئيسا غرفتي البرلمان، ورؤساء الهيئات الدستورية."
-MEETING = "وشاركت في الاجتماع، الذي حضره قائد النصرة أبو محمد الجولاني، كتائب معارضة كأحرار الشام وجند الأقصى."
+NEWS = REPO / "tests" / "data" / "news-mini.jsonl"  # three short articles written for these tests
+LEAD = "ضرب زلزال قوي جزيرة لومبوك الإندونيسية يوم الأحد"
+TOLL = "وقالت الوكالة الوطنية لإدارة الكوارث إن عدد القتلى ارتفع إلى 387 شخصا"
+
+pytestmark = pytest.mark.slow
 
 
-def test_passages_without_enough_evidence_are_not_quoted(settings: Settings, embedder: SentenceTransformerEmbedder):
-    answerer = extractive_answerer(settings, embedder)
-    passages = [
-        replace(make_passage(CEREMONY, "ceremony"), term_coverage=0.27),
-        replace(make_passage(MEETING, "khorasan"), term_coverage=1.0),
-    ]
-    scored = {s.text: s for s in answerer.score_sentences(QUESTION, passages)}
-    ceremony = scored[CEREMONY]
-    assert ceremony.score >= scored[MEETING].score - 0.15  # close enough in rank to have been quoted
-    assert not answerer.answers_it(ceremony, "ar") and answerer.answers_it(scored[MEETING], "ar")
+def known_gap(why: str) -> pytest.MarkDecorator:
+    """What the answerer should do and does not yet (README, Known limits); strict, so a fix shows."""
+    return pytest.mark.xfail(strict=True, reason=f"known gap: {why}")
 
-    answer = answerer.answer(QUESTION, "ar", passages)
-    assert answer.answered and MEETING in answer.text and CEREMONY not in answer.text
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder, model_dir: Path) -> Assistant:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("news"), model_cache=model_dir.parent)
+    assistant = Assistant.from_settings(settings, embedder=embedder)
+    assert assistant.ingest([NEWS]).articles == 3
+    return assistant
+
+
+def test_a_detail_question_quotes_the_detail_sentence_not_the_lead(news: Assistant):
+    answer = news.ask("كم شخصا قتلوا في زلزال جزيرة لومبوك الإندونيسية؟")
+    assert answer.answered and answer.short_answer == "387 شخصا"
+    assert answer.answer_sentence.startswith(TOLL) and LEAD not in answer.text
+    assert answer.text.startswith("الجواب: 387 شخصا [1]") and answer.citations[0].article_id == "quake-lombok"
+
+
+@known_gap("the lead, restating the question, outscores the sentence that names the coach")
+def test_a_name_question_gets_the_name(news: Assistant):
+    answer = news.ask("من المدرب الذي وقع عقدا لمدة عامين مع نادي الوداد البيضاوي؟")
+    assert answer.answered and "فوزي البنزرتي" in answer.short_answer
+
+
+@known_gap("near misses that keep the topic are answered (1 of 13 refused on news-dev)")
+def test_the_same_kind_of_event_in_another_country_is_refused(news: Assistant):
+    answer = news.ask("كم عدد قتلى الزلزال الذي ضرب جزيرة مينداناو الفلبينية؟")
+    assert not answer.answered and answer.citations == [] and answer.short_answer == ""
+    assert answer.passages[0].article_id == "quake-lombok"  # the closest passage is still shown
+
+
+@known_gap("near misses that keep the topic are answered (1 of 13 refused on news-dev)")
+def test_another_countrys_election_is_refused(news: Assistant):
+    answer = news.ask("كم مقعدا حصل عليه الحزب الفائز في الانتخابات العامة في ماليزيا؟")
+    assert not answer.answered
+
+
+def test_an_english_near_miss_is_refused(news: Assistant):
+    answer = news.ask("How many people were killed by the earthquake that struck the Philippine island of Mindanao?")
+    assert not answer.answered and answer.language == "en"
+
+
+@known_gap("English short answers rarely find the Arabic span")
+def test_an_english_question_is_answered_from_the_arabic_detail(news: Assistant):
+    answer = news.ask("How many seats did Imran Khan's party win in Pakistan's general election?")
+    assert answer.answered and answer.short_answer.startswith("115")
+
+
+def test_further_sentences_come_only_from_passages_that_answer(archive: Assistant):
+    question = "من حضر اجتماع جماعة خراسان؟"
+    # A ceremony "attended" by officials (close in meaning, none of the question's names) ranked
+    # first, as the fused retrieval returned it on the demo archive.
+    ceremony = "وحضر الحفل رئيس الحكومة، سعد الدين العثماني، ورئيسا غرفتي البرلمان، ورؤساء الهيئات الدستورية."
+    meeting = "وشاركت في الاجتماع، الذي حضره قائد النصرة أبو محمد الجولاني، كتائب معارضة كأحرار الشام وجند الأقصى."
+    passages = [make_passage(ceremony, "ceremony"), make_passage(meeting, "khorasan")]
+    answer = archive.answerer.answer(question, "ar", passages)
+    assert answer.answered and meeting in answer.text and ceremony not in answer.text
     assert [c.article_id for c in answer.citations] == ["khorasan"]

@@ -66,7 +66,8 @@ def test_interrupted_ingest_resumes_without_duplicates(assistant: Assistant, tmp
     for i in range(3):
         copy_sample(folder, f"article{i}.txt")
     assistant.settings = assistant.settings.model_copy(update={"batch_size": 2})  # 8 chunks a write
-    broken = Ingestor(assistant.settings, InterruptingEmbedder(assistant.embedder, allowed=1), assistant.store)
+    # Two embedding calls a write (the chunks, then their sentences): the second write is interrupted.
+    broken = Ingestor(assistant.settings, InterruptingEmbedder(assistant.embedder, allowed=2), assistant.store)
     with pytest.raises(KeyboardInterrupt):
         broken.ingest([folder], progress=False)
     partial = assistant.store.count()
@@ -100,3 +101,19 @@ def test_stored_metadata_and_vectors(assistant: Assistant):
     }
     assert chunk.metadata["headline"].startswith("«داعش»")
     assert np.isclose(np.linalg.norm(chunk.embedding), 1.0, atol=1e-3)
+
+
+def test_sentence_vectors_are_stored_at_ingest_so_answering_embeds_no_sentence(assistant: Assistant, monkeypatch):
+    from ingest.chunking import passage_sentences
+    from ingest.sentence_store import sentence_id
+
+    assistant.ingest([SAMPLE])
+    sentences = {s for c in assistant.store.scan() for s in passage_sentences(c.text)}
+    stored = assistant.store.sentence_collection.get(ids=[sentence_id(s) for s in sentences])["ids"]
+    assert len(sentences) > 10 and len(stored) == len(sentences)
+
+    embedded: list[str] = []
+    real = assistant.embedder.embed_passages
+    monkeypatch.setattr(assistant.retriever.sentences, "embed", lambda texts: embedded.extend(texts) or real(texts))
+    answer = assistant.ask("من حضر اجتماع جماعة خراسان؟")
+    assert answer.answered and embedded == []  # dot products only: every sentence vector came from the store

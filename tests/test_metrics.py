@@ -62,3 +62,19 @@ def test_aggregate_perfect_run_scores_one_and_wrong_run_zero(tmp_path: Path):
         "latency_s",
     }
     assert "| x | ar | 2 | 1.000 |" in paths[1].read_text()
+
+
+def test_the_short_answer_is_what_em_and_f1_score():
+    item = QAItem(id="q", question="أين عقد الاجتماع؟", lang="ar", answers=["حلب"], article_id="a1")
+    passage = make_passage("عقد الاجتماع في مدينة حلب.")
+    cited = [Citation.of(1, passage, passage.text)]
+    short = Answer(
+        "الجواب: مدينة حلب [1]", "ar", cited, [passage], short_answer="مدينة حلب", answer_sentence=passage.text
+    )
+    exact = Answer("الجواب: حلب [1]", "ar", cited, [passage], short_answer="حلب", answer_sentence=passage.text)
+    lead = Answer(
+        "الجواب: الاجتماع [1]", "ar", cited, [passage], short_answer="الاجتماع", answer_sentence="عقد الاجتماع."
+    )
+    assert score_item(item, exact, 0.1)["em"] == 1.0
+    assert score_item(item, short, 0.1)["em"] == 0.0 and round(score_item(item, short, 0.1)["f1"], 2) == 0.67
+    assert score_item(item, short, 0.1)["contains"] and not score_item(item, lead, 0.1)["contains"]

@@ -1,0 +1,76 @@
+"""What a question asks for: a number, a date, or a name/thing/reason, read from its question words.
+
+The extractive answerer picks the sentence holding that kind of content, and cuts the short
+answer out of it, instead of quoting the sentence that merely restates the question.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from ingest.arabic import analyze, normalize_arabic
+
+
+class Kind(StrEnum):
+    NUMBER = "number"
+    WHEN = "when"
+    WHO = "who"
+    WHERE = "where"
+    WHY = "why"
+    WHAT = "what"
+
+
+# The pattern matching earliest in the question decides. Arabic patterns run on normalised text
+# (أ/إ/آ → ا, ة → ه, ى → ي), so they are written that way.
+_ARABIC = (
+    (Kind.WHEN, r"\bمتي\b|(?:في|ب|ل|حتي|الي)?\s*اي\s+(?:عام|سنه|يوم|شهر|تاريخ|موعد|وقت)|ما\s+(?:تاريخ|موعد)"),
+    (Kind.NUMBER, r"\bكم\b|ما\s+(?:عدد|نسبه|قيمه|مبلغ|المبلغ|حجم|عمر|ارتفاع|طول|مساحه|سعر|كلفه|تكلفه|معدل)"),
+    (Kind.WHY, r"\bلماذا\b|\bلم\s|بماذا\s+(?:فسر|برر|علل)|ما\s+(?:سبب|اسباب|الذي\s+دفع)"),
+    (
+        Kind.WHERE,
+        r"\bاين\b|اي\s+(?:مدينه|بلده|بلد|دوله|محافظه|منطقه|مستشفي|جزيره|مقاطعه|ولايه|قريه|مطار|محطه|ملعب|"
+        r"عاصمه|سجن|موقع|مكان|شركه|جامعه|غابات|حي|اقليم|بحر|نهر|جبل)",
+    ),
+    (Kind.WHO, r"^\s*(?:و)?من\s|\sمن\s+(?:هو|هي|هم)\b|^\s*(?:و)?من$|ما\s+اسم\s+(?:ال)?(?:رئيس|عمده|قائد|مضيفه|لاعب)"),
+)
+_ENGLISH = (
+    (Kind.WHEN, r"\bwhen\b|\b(?:what|which)\s+(?:year|date|day|month|time)\b|\buntil\s+what\b"),
+    (
+        Kind.NUMBER,
+        r"\bhow\s+(?:many|much|long|old|far|tall|high)\b|\bwhat\s+(?:was|is|were)\s+the\s+(?:\w+\s+){0,2}"
+        r"(?:number|percentage|share|rate|value|amount|cost|price|turnout|age|height|toll)\b",
+    ),
+    (Kind.WHY, r"\bwhy\b|\bwhat\s+(?:caused|led\s+to)\b|\bfor\s+what\s+reason\b"),
+    (
+        Kind.WHERE,
+        r"\bwhere\b|\b(?:which|what)\s+(?:\w+\s+){0,2}(?:city|town|country|province|region|island|station|"
+        r"hospital|stadium|airport|village|state|capital|district|county|prison)\b",
+    ),
+    (Kind.WHO, r"\bwho(?:m|se)?\b|\bto\s+whom\b"),
+)
+_COMPILED = {
+    "ar": [(kind, re.compile(pattern)) for kind, pattern in _ARABIC],
+    "en": [(kind, re.compile(pattern)) for kind, pattern in _ENGLISH],
+}
+
+
+def question_kind(question: str, language: str) -> Kind:
+    """The kind of answer ``question`` asks for, from its first question word; WHAT when none says more."""
+    text = normalize_arabic(question) if language == "ar" else question.lower()
+    found = [(match.start(), kind) for kind, pattern in _COMPILED[language] if (match := pattern.search(text))]
+    return min(found, key=lambda pair: pair[0])[1] if found else Kind.WHAT
+
+
+_HEAD_AFTER = {
+    "ar": re.compile(r"(?:^|\s)(?:اي|من|ما\s+اسم|كم|ما)\s+(\w+)"),
+    "en": re.compile(r"\b(?:which|what|how\s+many|how\s+much)\s+(\w+)"),
+}
+
+
+def question_head(question: str, language: str) -> str:
+    """The search term of the noun the question asks about: "مدينة" in "في أي مدينة ...", "" when none."""
+    text = normalize_arabic(question) if language == "ar" else question.lower()
+    match = _HEAD_AFTER[language].search(text)
+    terms = analyze(match.group(1)) if match else []
+    return terms[0] if terms else ""

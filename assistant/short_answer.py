@@ -1,0 +1,230 @@
+"""The short answer: the span of a sentence that a question asks for (a number, a date, a name).
+
+A span is what the sentence says beyond the question: the number or date the question does not
+already hold, or the run of words next to the question's own words that the question lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.question_kind import Kind
+from ingest.arabic import analyze, normalize_arabic
+
+_TOKEN = re.compile(r"[^\s،,؛;:.!?؟()\[\]\"«»“”]+(?:[.,/][^\s،,؛;:.!?؟()\[\]\"«»“”]+)*")
+_BREAK = re.compile(r"[،,؛;:.!?؟()\[\]\"«»“”]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+_SCALES = {"الف", "الفا", "الاف", "مليون", "ملايين", "مليار", "مليارات", "thousand", "million", "billion"}
+
+
+def _normalized(words: str) -> frozenset[str]:
+    return frozenset(normalize_arabic(w) for w in words.split())
+
+
+_NUMBER_WORDS = _normalized(
+    "واحد واحدة اثنان اثنين اثنتان ثلاث ثلاثة أربع أربعة خمس خمسة ست ستة سبع سبعة ثمان ثماني ثمانية"
+    " تسع تسعة عشر عشرة عشرون عشرين ثلاثون ثلاثين أربعون أربعين خمسون خمسين مئة مائة مئات عشرات"
+)
+_MONTHS = _normalized(
+    "يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس اغسطس سبتمبر أكتوبر اكتوبر"
+    " نوفمبر ديسمبر كانون شباط آذار اذار نيسان أيار ايار آيار حزيران تموز آب اب أيلول ايلول تشرين"
+    " january february march april may june july august september october november december"
+)
+# An English month as Arabic news writes it: Egyptian/Gulf name and Levantine name.
+ARABIC_MONTHS = {
+    english: frozenset(t for word in arabic.split() for t in analyze(word))
+    for english, arabic in {
+        "january": "يناير كانون", "february": "فبراير شباط", "march": "مارس آذار", "april": "أبريل نيسان",
+        "may": "مايو أيار", "june": "يونيو يونيه حزيران", "july": "يوليو يوليه تموز", "august": "أغسطس آب",
+        "september": "سبتمبر أيلول", "october": "أكتوبر تشرين", "november": "نوفمبر تشرين", "december": "ديسمبر كانون",
+    }.items()
+}  # fmt: skip
+MONTH_TERMS = frozenset(t for month in _MONTHS for t in analyze(month))  # as the lexical analyzer has them
+_DATE_WORDS = _normalized("الأول الثاني شهر من عام سنة بداية نهاية منتصف مطلع أواخر أوائل")
+_ORDINAL_DAYS = _normalized("الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر")
+# News sentences wrap their facts in reporting words; they are never the answer.
+_FILLER = _normalized(
+    "قال وقال قالت وقالت أضاف وأضاف أضافت وأضافت أعلن وأعلن أعلنت وأعلنت أكد وأكد أكدت وأكدت أوضح وأوضح"
+    " أشار وأشار ذكر وذكر ذكرت وذكرت بحسب وبحسب وفق وفقا حسب خلال اليوم أمس الأحد الاثنين الثلاثاء"
+    " الأربعاء الخميس الجمعة السبت إنه أنه إنها أنها وإن وأن كما حيث الذي التي الذين وكان وكانت تم وتم"
+    " said says told according also"
+)
+# A word opening a prepositional phrase ("لأبوين", "للفوز", "بالسجن") ends a name or a place.
+_PHRASE_OPENERS = ("لل", "لا", "بال", "وبال", "ولل")
+MAX_WORDS = {Kind.WHY: 8}
+DEFAULT_MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    start: int
+    end: int
+    norm: str
+    terms: tuple[str, ...]  # analyze() of the word: empty for stop words
+    known: bool  # the question holds it
+    after_break: bool  # punctuation stands between this word and the previous one
+
+
+Known = Callable[[str, Sequence[str]], bool]
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    # How plainly the sentence gives it as the answer, 0-1: the noun the question asks about right
+    # before it or as its unit ("وزير التخطيط سلمان الجميلي", "246 شخصا"), the question's own
+    # words next to it. The lead that restates a question holds a span too, but a loose one.
+    fit: float
+
+
+def find_span(sentence: str, kind: Kind, known: Known, head: str = "") -> Span | None:
+    """The span of ``sentence`` that answers a question of ``kind``; ``known(norm, terms)`` says
+    whether the question already holds a word, ``head`` is the search term of the noun the question
+    asks about ("مدينة" in "في أي مدينة"). None when the sentence has no such span."""
+    words = _words(sentence, known)
+    if kind is Kind.NUMBER:
+        spans = _number_spans(words)
+    elif kind is Kind.WHEN:
+        spans = _date_spans(words)
+    else:
+        spans = _novel_runs(words, MAX_WORDS.get(kind, DEFAULT_MAX_WORDS), kind is not Kind.WHY)
+    if not spans:
+        return None
+    first, last = max(spans, key=lambda span: (_closeness(words, span, head), -span[0]))
+    before = words[first - 1].terms if first else ()
+    touches_head = bool(head) and (head in before or head in words[last].terms)
+    fit = 0.5 * touches_head + 0.5 / (1 + _distance(words, (first, last)))
+    return Span(sentence[words[first].start : words[last].end], fit)
+
+
+def short_answer(sentence: str, kind: Kind, known: Known, head: str = "") -> str:
+    """``find_span``'s text, or "" when the sentence holds no span of that kind."""
+    span = find_span(sentence, kind, known, head)
+    return span.text if span else ""
+
+
+def sentence_words(sentence: str) -> list[str]:
+    """The words of ``sentence`` as the short answer reads them (punctuation split off)."""
+    return _TOKEN.findall(sentence)
+
+
+def _words(sentence: str, known: Known) -> list[_Word]:
+    words = []
+    previous_end = 0
+    for match in _TOKEN.finditer(sentence):
+        norm = normalize_arabic(match.group())
+        terms = tuple(analyze(match.group()))
+        after_break = bool(_BREAK.search(sentence[previous_end : match.start()]))
+        words.append(_Word(match.group(), match.start(), match.end(), norm, terms, known(norm, terms), after_break))
+        previous_end = match.end()
+    return words
+
+
+def _is_number(word: _Word) -> bool:
+    return bool(_NUMBER.fullmatch(word.norm)) or _strip_clitic(word.norm) in _NUMBER_WORDS
+
+
+def _strip_clitic(norm: str) -> str:
+    return norm[1:] if len(norm) > 3 and norm[0] in "وبل" else norm
+
+
+def _number_spans(words: list[_Word]) -> list[tuple[int, int]]:
+    """A number the question lacks, with its scale and unit: "3.5 مليار عام", "246 شخصا"."""
+    spans = []
+    for i, word in enumerate(words):
+        if not _is_number(word) or word.known or (i and _is_month(words[i - 1])):
+            continue
+        end = i
+        if end + 1 < len(words) and words[end + 1].norm in _SCALES and not words[end + 1].after_break:
+            end += 1
+        unit = words[end + 1] if end + 1 < len(words) else None
+        if unit and unit.terms and not unit.after_break and not _is_number(unit) and not _is_month(unit):
+            end += 1
+        spans.append((i, end))
+    return spans
+
+
+def _is_month(word: _Word) -> bool:
+    return any(part in _MONTHS for part in word.norm.split("/")) or _strip_clitic(word.norm) in _MONTHS
+
+
+def _is_dateish(word: _Word) -> bool:
+    if _is_month(word) or word.norm in _DATE_WORDS or word.norm in _ORDINAL_DAYS:
+        return True
+    return bool(re.fullmatch(r"\d{1,4}", word.norm))
+
+
+def _date_spans(words: list[_Word]) -> list[tuple[int, int]]:
+    """Runs of date words holding a month or a year the question lacks: "24 أغسطس", "بداية 2019"."""
+    spans = []
+    i = 0
+    while i < len(words):
+        if not _is_dateish(words[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(words) and _is_dateish(words[j + 1]) and not words[j + 1].after_break:
+            j += 1
+        while j > i and words[j].norm in _DATE_WORDS and not _is_month(words[j]):
+            j -= 1  # a run ends on its month, day or year, not on "من" or "شهر"
+        run = words[i : j + 1]
+        anchored = any(_is_month(w) or re.fullmatch(r"(1[89]|20)\d\d", w.norm) for w in run)
+        if anchored and not all(w.known for w in run if _is_month(w) or w.norm.isdigit()):
+            spans.append((i, j))
+        i = j + 1
+    return spans
+
+
+def _novel_runs(words: list[_Word], max_words: int, kind_is_name: bool) -> list[tuple[int, int]]:
+    """Runs of content words the question lacks, cut at punctuation and at the question's words."""
+    spans = []
+    start = None
+    for i, word in enumerate([*words, None]):
+        ends_run = (
+            word is None
+            or word.known
+            or word.after_break
+            or not _is_content(word)
+            or (kind_is_name and word.norm.startswith(_PHRASE_OPENERS))
+        )
+        if start is not None and (ends_run or i - start >= max_words):
+            spans.append((start, i - 1))
+            start = None
+        if word is not None and start is None and _is_content(word) and not word.known:
+            start = i
+    return spans
+
+
+def _is_content(word: _Word) -> bool:
+    return bool(word.terms) and word.norm not in _FILLER and not _NUMBER.fullmatch(word.norm)
+
+
+def _closeness(words: list[_Word], span: tuple[int, int], head: str) -> float:
+    """How well placed a span is: right after the question's words (a name follows its title:
+    "رئيس الوزراء المالطي جوزيف موسكات"), not opening the sentence (news sentences open on a verb)."""
+    first, last = span
+    known = [i for i, w in enumerate(words) if w.known]
+    before = [first - i - 1 for i in known if i < first]
+    after = [i - last - 1 for i in known if i > last]
+    score = 0.0
+    if before:
+        score += 2.0 / (1 + min(before))
+    if after:
+        score += 1.0 / (1 + min(after))
+    if first == 0:
+        score -= 1.0
+    if head and ((first and head in words[first - 1].terms) or head in words[last].terms):
+        score += 2.0  # "في مدينة ليدردروب", or a number's unit: "387 شخصا" for "كم شخصا"
+    return score
+
+
+def _distance(words: list[_Word], span: tuple[int, int]) -> int:
+    """Words between the span and the nearest word the question holds; the sentence's length when none."""
+    first, last = span
+    gaps = [
+        first - i - 1 if i < first else i - last - 1 for i, w in enumerate(words) if w.known and not first <= i <= last
+    ]
+    return min(gaps, default=len(words))

@@ -1,0 +1,205 @@
+"""`make calibrate`: fit the refusal model on a mix of domains and report it two-fold by article.
+
+Each answerable question is asked twice: of the whole archive (it should be answered) and with
+its own article held out of retrieval (it should be refused, unless another article holds the
+gold answer too). news-dev adds near-miss questions no article answers. Articles are split in two
+halves by a hash of their id: a model fitted on one half is scored on the other's questions,
+per domain and language; the model written out is fitted on both halves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from tqdm import tqdm
+
+from assistant.evidence import DEFAULT_MODEL, RefusalModel
+from assistant.extractive import ExtractiveAnswerer
+from assistant.records import Passage
+from assistant.service import Assistant
+from assistant.settings import Settings
+from eval import metrics
+from eval.datasets import QASet, arcd, news_dev, xquad
+from eval.harness import QAItem, aggregate, corpus_collection, load_qa, score_item
+from ingest.filters import SearchFilters
+
+TARGET_WRONGLY_REFUSED = 0.10  # the operating point: at most this share of answerable questions refused
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question asked of one archive state, with what retrieval returned."""
+
+    domain: str
+    item: QAItem  # unanswerable=True for near misses and held-out questions
+    passages: list[Passage]
+    fold: int  # which half of the articles the question is about
+    features: list[float]
+    cross_lingual: bool
+
+
+def fold_of(key: str) -> int:
+    return hashlib.sha1(key.encode()).digest()[0] % 2
+
+
+def collect(assistant: Assistant, domain: str, items: Sequence[QAItem], k: int, progress: bool) -> list[Case]:
+    answerer = assistant.answerer
+    if not isinstance(answerer, ExtractiveAnswerer):
+        raise ValueError("calibration fits the extractive answerer's refusals; set AKHBAR_ANSWERER=extractive")
+    cases = []
+    for item in tqdm(items, desc=domain, disable=not progress, file=sys.stderr):
+        key = item.article_id or item.near or item.id
+        asked = [(item, SearchFilters())]
+        if not item.unanswerable and item.article_id:
+            asked.append(
+                (replace(item, unanswerable=True), SearchFilters(exclude_articles=frozenset({item.article_id})))
+            )
+        for case_item, filters in asked:
+            passages = assistant.retriever.search(case_item.question, k, filters)
+            if case_item is not item and any(metrics.contains_gold(p.text, item.answers) for p in passages):
+                continue  # another article holds the answer too: not a question without one
+            query = assistant.retriever.query(case_item.question)
+            scored = answerer.score_sentences(query, passages)
+            features = scored[0].evidence.features() if scored else None
+            if features is not None:
+                cases.append(Case(domain, case_item, passages, fold_of(key), features, query.cross_lingual))
+    return cases
+
+
+def fit(cases: Sequence[Case]) -> RefusalModel:
+    """One logistic regression per side (same language / cross-lingual), each domain weighing the
+    same, its bias moved so that P = 0.5 refuses TARGET_WRONGLY_REFUSED of the answerable questions."""
+    sides = []
+    for cross in (False, True):
+        chosen = [c for c in cases if c.cross_lingual == cross]
+        x = np.array([c.features for c in chosen])
+        y = np.array([0 if c.item.unanswerable else 1 for c in chosen])
+        per_domain = {d: sum(1 for c in chosen if c.domain == d) for d in {c.domain for c in chosen}}
+        weights = np.array([len(chosen) / (len(per_domain) * per_domain[c.domain]) for c in chosen])
+        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y, sample_weight=weights)
+        z = model.decision_function(x[y == 1])
+        cut = float(np.quantile(z, TARGET_WRONGLY_REFUSED))
+        sides.append(tuple([float(model.intercept_[0]) - cut, *map(float, model.coef_[0])]))
+    return RefusalModel(same=sides[0], cross=sides[1], threshold=0.5)
+
+
+def score(assistants: dict[str, Assistant], model: RefusalModel, cases: Sequence[Case]) -> list[dict[str, Any]]:
+    """Each case answered with ``model`` deciding, over its own archive (idf, sentence vectors)."""
+    judges = {}
+    for domain, assistant in assistants.items():
+        answerer = assistant.answerer
+        assert isinstance(answerer, ExtractiveAnswerer)
+        judges[domain] = ExtractiveAnswerer(answerer.make_query, answerer.sentence_vectors, model)
+    rows = []
+    for case in cases:
+        answer = judges[case.domain].answer(case.item.question, case.item.lang, case.passages)
+        near_miss = case.item.unanswerable and case.item.near is not None
+        rows.append({**score_item(case.item, answer, 0.0), "domain": case.domain, "near_miss": near_miss})
+    return rows
+
+
+def two_fold(assistants: dict[str, Assistant], cases: Sequence[Case]) -> list[dict[str, Any]]:
+    rows = []
+    for fold in (0, 1):
+        model = fit([c for c in cases if c.fold != fold])
+        rows += score(assistants, model, [c for c in cases if c.fold == fold])
+    return rows
+
+
+def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Scores per domain and language; refusals of near misses (news-dev's own unanswerable
+    questions) apart from those of questions whose article was held out."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(f"{row['domain']} {row['lang']}", []).append(row)
+    scores = {}
+    for name, group in sorted(groups.items()):
+        near = [r for r in group if r["near_miss"]]
+        held = [r for r in group if r["unanswerable"] and not r["near_miss"]]
+        scores[name] = {
+            **aggregate(group, [1, 5]),
+            "near_miss_refused": _share_refused(near),
+            "held_out_refused": _share_refused(held),
+        }
+    return scores
+
+
+def _share_refused(rows: list[dict[str, Any]]) -> float | None:
+    return round(sum(not r["answered"] for r in rows) / len(rows), 3) if rows else None
+
+
+def markdown(two_fold_scores: dict[str, Any], model: RefusalModel) -> str:
+    lines = [
+        "Two-fold by article: a model fitted on one half of the articles, scored on the other half's questions.",
+        "",
+        "| domain | lang | questions | near misses refused | held-out refused | answerable refused |"
+        " gold in short answer or its sentence | short-answer F1 | citation precision |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, s in two_fold_scores.items():
+        domain, lang = name.split()
+        lines.append(
+            f"| {domain} | {lang} | {s['questions']} | {_cell(s['near_miss_refused'])} | "
+            f"{_cell(s['held_out_refused'])} | {s['refusal']['answerable_refused']:.3f} | "
+            f"{s['answers']['contains_gold']:.3f} | {s['answers']['f1']:.3f} | {s['citations']['precision']:.3f} |"
+        )
+    lines += ["", f"Fitted on everything: same-language {_fmt(model.same)}, cross-lingual {_fmt(model.cross)}."]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _fmt(weights: Sequence[float]) -> str:
+    return "[" + ", ".join(f"{w:.3f}" for w in weights) + "]"
+
+
+def calibrate(settings: Settings, sets: Sequence[QASet], out: Path, write_model: Path | None, progress: bool) -> str:
+    cases: list[Case] = []
+    assistants: dict[str, Assistant] = {}
+    embedder = None
+    for qaset in sets:
+        collection = corpus_collection(qaset.corpus)
+        assistant = Assistant.from_settings(settings.model_copy(update={"collection": collection}), embedder=embedder)
+        embedder = assistant.embedder
+        assistant.ingest(list(qaset.corpus), progress=progress)
+        cases += collect(assistant, qaset.name, load_qa(list(qaset.qa)), settings.top_k, progress)
+        assistants[qaset.name] = assistant
+    scores = report(two_fold(assistants, cases))
+    model = fit(cases)
+    out.mkdir(parents=True, exist_ok=True)
+    text = markdown(scores, model)
+    (out / "report.md").write_text(text, encoding="utf-8")
+    (out / "report.json").write_text(json.dumps(scores, indent=1), encoding="utf-8")
+    if write_model:
+        payload = {"same": list(model.same), "cross": list(model.cross), "threshold": model.threshold}
+        write_model.write_text(json.dumps(payload) + "\n", encoding="utf-8")
+    return text
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m eval.calibrate", description=__doc__.splitlines()[0])
+    p.add_argument("--sets", default="xquad,news,arcd", help="which QA sets to fit on")
+    p.add_argument("--out", type=Path, default=Path("eval/results/calibration"))
+    p.add_argument("--write-model", type=Path, default=DEFAULT_MODEL, help="where the fitted model goes")
+    p.add_argument("--dry-run", action="store_true", help="report only, keep the current model")
+    args = p.parse_args(argv)
+    settings = Settings()
+    makers = {"xquad": xquad, "news": news_dev, "arcd": lambda: arcd(Path("eval/out/arcd"))}
+    sets = [makers[name.strip()]() for name in args.sets.split(",")]
+    print(calibrate(settings, sets, args.out, None if args.dry_run else args.write_model, progress=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""The refusal model and its evidence, on plain values (no model)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.evidence import DEFAULT_MODEL, FEATURES, Evidence, RefusalModel, weighted_coverage
+
+
+def evidence(cosine: float, coverage: float, anchors: float, cross: bool = False) -> Evidence:
+    return Evidence(cosine, coverage, coverage, anchors, True, 0.5, cross)
+
+
+def test_weighted_coverage_counts_rare_terms_more():
+    terms = {"خراسان": 5.0, "اجتماع": 1.0}
+    assert weighted_coverage(terms, frozenset({"خراسان"})) == pytest.approx(5 / 6)
+    assert weighted_coverage(terms, frozenset({"اجتماع"})) == pytest.approx(1 / 6)
+    assert weighted_coverage({}, frozenset({"x"})) == 0.0
+
+
+def test_the_bundled_model_refuses_a_passage_without_the_questions_specific_words():
+    model = RefusalModel.load(DEFAULT_MODEL)
+    answering = evidence(0.88, 0.9, 1.0)
+    near_miss = evidence(0.88, 0.2, 0.0)  # as close in meaning, none of the question's names or dates
+    assert model.probability(answering) > model.probability(near_miss)
+    assert model.answers(answering) and not model.answers(near_miss)
+
+
+def test_the_threshold_setting_moves_the_operating_point():
+    strict = RefusalModel.load(DEFAULT_MODEL, threshold=0.99)
+    lenient = RefusalModel.load(DEFAULT_MODEL, threshold=0.01)
+    borderline = evidence(0.86, 0.5, 0.5)
+    assert not strict.answers(borderline) and lenient.answers(borderline)
+
+
+def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path):
+    broken = tmp_path / "model.json"
+    broken.write_text(json.dumps({"same": [1.0], "cross": [1.0], "threshold": 0.5}))
+    with pytest.raises(ValueError, match=f"expected {len(FEATURES) + 1} weights"):
+        RefusalModel.load(broken)
+    with pytest.raises(ValueError, match="make calibrate"):
+        RefusalModel.load(tmp_path / "missing.json")

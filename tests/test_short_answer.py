@@ -1,0 +1,72 @@
+"""Question kinds and short answers, on plain strings (no model)."""
+
+import pytest
+
+from assistant.question_kind import Kind, question_head, question_kind
+from assistant.short_answer import short_answer
+from ingest.arabic import analyze, normalize_arabic
+
+
+def known_from(question: str):
+    terms = set(analyze(question))
+    written = set(normalize_arabic(question).split())
+    return lambda norm, word_terms: norm in written or (bool(word_terms) and all(t in terms for t in word_terms))
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "kind"),
+    [
+        ("كم شخصاً قُتلوا في الهجمات على السويداء؟", "ar", Kind.NUMBER),
+        ("متى أوقفت الشرطة البريطانية حارس منتخب فرنسا؟", "ar", Kind.WHEN),
+        ("في أي عام حصل المحقق على الجائزة؟", "ar", Kind.WHEN),
+        ("في أي مدينة هولندية وُلد مدافع أياكس؟", "ar", Kind.WHERE),
+        ("من رئيس الوزراء المالطي الذي انتقد القبطان؟", "ar", Kind.WHO),
+        ("لماذا مُدّدت ولاية البرلمان اللبناني؟", "ar", Kind.WHY),
+        ("Who headed the Suez Canal Authority when the canal reported record revenues?", "en", Kind.WHO),
+        ("How many passengers were on board the flight?", "en", Kind.NUMBER),
+        ("In what year was the station launched?", "en", Kind.WHEN),
+        ("At which Bangkok railway station was she hit by a train?", "en", Kind.WHERE),
+        ("What was the official voter turnout in the election?", "en", Kind.NUMBER),
+    ],
+)
+def test_question_kind_follows_the_first_question_word(question: str, language: str, kind: Kind):
+    assert question_kind(question, language) is kind
+
+
+def test_a_number_question_gets_the_number_with_its_unit_not_the_year_it_mentions():
+    question = "كم شخصاً على الأقل قُتلوا في الهجمات على السويداء في يوليو 2018؟"
+    sentence = "وقتل 246 شخصا على الأقل في الهجمات التي شنها التنظيم على السويداء في يوليو 2018."
+    assert short_answer(sentence, Kind.NUMBER, known_from(question)) == "246 شخصا"
+
+
+def test_a_scale_word_stays_with_its_number():
+    question = "ما عمر الصخور التي عثر فيها الروبوت على مركبات عضوية؟"
+    sentence = "وعثر الروبوت على المركبات في صخور يبلغ عمرها 3.5 مليار عام في فوهة غيل."
+    assert short_answer(sentence, Kind.NUMBER, known_from(question)) == "3.5 مليار عام"
+
+
+def test_a_when_question_gets_the_date_the_question_lacks():
+    question = "متى أوقفت الشرطة البريطانية حارس منتخب فرنسا هوغو لوريس في 2018؟"
+    sentence = "أوقفت الشرطة البريطانية هوغو لوريس في 24 أغسطس وهو يقود سيارته."
+    assert short_answer(sentence, Kind.WHEN, known_from(question)) == "24 أغسطس"
+
+
+def test_a_name_is_the_run_after_the_title_the_question_asks_about():
+    question = "من رئيس الوزراء المالطي الذي اعتبر أن القبطان انتهك القوانين الدولية؟"
+    sentence = "واعتبر رئيس الوزراء المالطي جوزيف موسكات أن القبطان انتهك القوانين الدولية."
+    head = question_head(question, "ar")
+    assert short_answer(sentence, Kind.WHO, known_from(question), head) == "جوزيف موسكات"
+
+
+def test_a_place_follows_the_noun_the_question_names():
+    question = "في أي مدينة هولندية وُلد مدافع أياكس نصير مزراوي؟"
+    sentence = "وولد مزراوي في مدينة ليدردروب لأبوين مغربيين، وسيلعب أول مبارة له في صفوف المنتخب المغربي."
+    head = question_head(question, "ar")
+    assert head == analyze("مدينة")[0]
+    assert short_answer(sentence, Kind.WHERE, known_from(question), head) == "ليدردروب"
+
+
+def test_a_sentence_without_the_kind_asked_for_has_no_short_answer():
+    question = "كم بلغ معدل التضخم في السودان؟"
+    sentence = "وارتفع معدل التضخم في السودان بسبب ارتفاع أسعار الغذاء."
+    assert short_answer(sentence, Kind.NUMBER, known_from(question)) == ""
