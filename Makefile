@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CORPUS := eval/data
 NEWS   := ../shared/data/news-dev
 
-.PHONY: install model demo ingest chat test lint bench-ingest bench-retrieval bench-api bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-refusal calibrate browser clean
+.PHONY: install model demo ingest chat test fuzz lint bench-ingest bench-retrieval bench-api bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-refusal calibrate browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -33,6 +33,9 @@ browser:
 
 test: install browser
 	$(PY) -m pytest -q
+
+fuzz: install  # over 10,000 generated inputs: article reader, Assistant.ask, HTTP API
+	AKHBAR_FUZZ=1 $(PY) -m pytest -q tests/test_fuzz.py
 
 lint: install
 	$(VENV)/bin/ruff check assistant ingest prompts eval tests

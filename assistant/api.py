@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
 import gradio as gr
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api_security import error, install_security
 from assistant.openai_compat import ChatRequest, completion, completion_chunks
-from assistant.records import Answer, Passage
-from assistant.service import Assistant
+from assistant.records import Answer, Passage, final_answer
+from assistant.service import Assistant, LimitExceeded
 from assistant.ui import build_ui, launch_kwargs
 from ingest.filters import SearchFilters
 
+logger = logging.getLogger(__name__)
 EMBED_EXAMPLE = Path(__file__).parent / "static" / "embed-example.html"
 
 
 class SearchRequest(BaseModel):
     question: str
-    k: int | None = Field(None, ge=1)
+    k: StrictInt | None = Field(None, ge=1)  # strict: JSON true is not k = 1
     since: str | None = Field(None, description="ISO date, inclusive")
     until: str | None = Field(None, description="ISO date, inclusive")
     source: str | None = None
@@ -49,16 +53,23 @@ def create_app(assistant: Assistant) -> FastAPI:
     )
     install_security(app, settings)
 
-    def check_limits(request: SearchRequest) -> JSONResponse | None:
-        if not request.question.strip():
-            return error(422, "invalid", "question is empty")
-        if len(request.question) > settings.max_question_chars:
-            return error(
-                422, "limit", f"question over {settings.max_question_chars} characters", limit="max_question_chars"
-            )
-        if request.k is not None and request.k > settings.max_top_k:
-            return error(422, "limit", f"k over {settings.max_top_k}", limit="max_top_k")
-        return None
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kinds = {400: "invalid", 404: "not_found", 405: "method_not_allowed"}
+        return error(exc.status_code, kinds.get(exc.status_code, "http"), str(exc.detail).splitlines()[0])
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler echoes the input back, which fails to render for NaN or a lone
+        # surrogate (a 500 in place of the 422); this names the field and never echoes.
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or "body"
+        return error(422, "invalid", f"{where}: {first.get('msg', 'invalid request')}")
+
+    def rejected(exc: ValueError) -> JSONResponse:
+        if isinstance(exc, LimitExceeded):
+            return error(422, "limit", str(exc), limit=exc.limit)
+        return error(422, "invalid", str(exc))
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -74,46 +85,35 @@ def create_app(assistant: Assistant) -> FastAPI:
             return JSONResponse(
                 {"status": "empty", "reason": "the collection has no chunks; run akhbar ingest"}, status_code=503
             )
-        return JSONResponse({"status": "ready", "chunks": chunks, "model": settings.model})
+        return JSONResponse({"status": "ready", "chunks": chunks})
 
     @app.post("/v1/search")
     def search(request: SearchRequest) -> JSONResponse:
         try:
-            problem = check_limits(request)
-            if problem:
-                return problem
             passages = assistant.search(request.question, request.k, request.filters())
         except ValueError as exc:
-            return error(422, "invalid", str(exc))
+            return rejected(exc)
         return JSONResponse({"passages": [asdict(p) for p in passages]})
 
     @app.post("/v1/ask", response_model=None)
     def ask(request: AskRequest) -> JSONResponse | StreamingResponse:
         try:
-            problem = check_limits(request)
-            if problem:
-                return problem
-            filters = request.filters()
+            items = assistant.stream(request.question, request.history, request.k, request.filters())
         except ValueError as exc:
-            return error(422, "invalid", str(exc))
+            return rejected(exc)
         if request.stream:
-            items = assistant.stream(request.question, request.history, request.k, filters)
             return StreamingResponse(sse(items), media_type="text/event-stream")
-        return JSONResponse(assistant.ask(request.question, request.history, request.k, filters).as_dict())
+        return JSONResponse(final_answer(items).as_dict())
 
     @app.post("/v1/chat/completions", response_model=None)
     def chat_completions(request: ChatRequest) -> JSONResponse | StreamingResponse:
         try:
-            question, history = request.question_and_history()
+            items = assistant.stream(*request.question_and_history())
         except ValueError as exc:
-            return error(422, "invalid", str(exc))
-        problem = check_limits(SearchRequest(question=question))
-        if problem:
-            return problem
+            return rejected(exc)
         if request.stream:
-            items = assistant.stream(question, history)
             return StreamingResponse(completion_chunks(items, request.model), media_type="text/event-stream")
-        return JSONResponse(completion(assistant.ask(question, history), request.model))
+        return JSONResponse(completion(final_answer(items), request.model))
 
     @app.get("/v1/sources/{chunk_id}")
     def source(chunk_id: str) -> JSONResponse:
@@ -135,8 +135,15 @@ def create_app(assistant: Assistant) -> FastAPI:
 
 
 def sse(items: Iterator[str | Answer]) -> Iterator[str]:
-    for item in items:
-        if isinstance(item, Answer):
-            yield f"event: answer\ndata: {json.dumps(item.as_dict(), ensure_ascii=False)}\n\n"
-        else:
-            yield f"event: token\ndata: {json.dumps({'text': item}, ensure_ascii=False)}\n\n"
+    """Server-Sent Events: `token` events, then one `answer` event; a failure after the stream
+    began (the status is sent by then) ends it with an `error` event instead of a cut."""
+    try:
+        for item in items:
+            if isinstance(item, Answer):
+                yield f"event: answer\ndata: {json.dumps(item.as_dict(), ensure_ascii=False)}\n\n"
+            else:
+                yield f"event: token\ndata: {json.dumps({'text': item}, ensure_ascii=False)}\n\n"
+    except Exception as exc:
+        logger.exception("answer stream failed")
+        payload = {"error": {"type": "internal", "message": f"the answer failed: {type(exc).__name__}"}}
+        yield f"event: error\ndata: {json.dumps(payload)}\n\n"

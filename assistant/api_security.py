@@ -1,7 +1,9 @@
-"""API keys, per-key rate limits, body-size limit, CORS and frame-ancestors for the HTTP API."""
+"""API keys, rate limits (per key, per address, failed keys), body-size limit, CORS, frame-ancestors and
+safe error responses for the HTTP API."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict, deque
 from threading import Lock
@@ -11,9 +13,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.settings import Settings
 
+logger = logging.getLogger(__name__)
 OPEN_PATHS = ("/healthz", "/readyz", "/docs", "/openapi.json", "/embed-example")
 KEY_COOKIE = "akhbar_key"
 
@@ -57,41 +61,41 @@ class GuardMiddleware(BaseHTTPMiddleware):
         self.keys = settings.valid_keys()
         self.revoked = set(settings.revoked_keys)
         self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        self.failures = RateLimiter(settings.rate_limit_per_minute)
         ancestors = " ".join(["'self'", *settings.frame_ancestors])
         self.csp = f"frame-ancestors {ancestors}"
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await self._guard(request, call_next)
+        try:
+            response = await self._guard(request, call_next)
+        except Exception:
+            logger.exception("%s %s failed", request.method, request.url.path)
+            response = error(500, "internal", "the server failed on this request; the log has the details")
         response.headers["Content-Security-Policy"] = self.csp
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
     async def _guard(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length")
-        if length and int(length) > self.settings.max_body_bytes:
-            return error(
-                413, "limit", f"request body over {self.settings.max_body_bytes} bytes", limit="max_body_bytes"
-            )
         path = request.url.path.removeprefix(self.settings.root_path) or "/"
         if request.method == "OPTIONS" or path.startswith(OPEN_PATHS) or path == "/":
             return await call_next(request)
         chat_page = path.startswith("/chat")
+        # A fresh ?key= beats the cookie of an earlier one, so that rotating a key reaches iframes.
         key = bearer(request) or (
-            request.cookies.get(KEY_COOKIE) or request.query_params.get("key") if chat_page else None
+            request.query_params.get("key") or request.cookies.get(KEY_COOKIE) if chat_page else None
         )
+        address = request.client.host if request.client else "anonymous"
         needs_key = bool(self.keys or self.revoked) and not (chat_page and self.settings.public_chat)
-        if needs_key:
+        if needs_key and key not in self.keys:
+            if not self.failures.allow(address):  # key guessing is limited per address
+                return self._too_many()
             if key in self.revoked:
                 return error(403, "auth", "this API key was revoked; ask for a new one")
-            if key not in self.keys:
-                return error(401, "auth", "missing or unknown API key; send 'Authorization: Bearer <key>'")
-        caller = key or (request.client.host if request.client else "anonymous")
-        if not chat_page and not self.limiter.allow(caller):
-            return error(
-                429,
-                "limit",
-                f"over {self.settings.rate_limit_per_minute} requests a minute",
-                limit="rate_limit_per_minute",
-            )
+            return error(401, "auth", "missing or unknown API key; send 'Authorization: Bearer <key>'")
+        # The chat's page and assets are GETs; its answers are POSTs to the Gradio API, limited as /v1 is.
+        limited = not chat_page or request.method == "POST"
+        if limited and not self.limiter.allow(key or address):
+            return self._too_many()
         response = await call_next(request)
         if chat_page and key and request.query_params.get("key"):
             # Cross-site iframes need SameSite=None, which browsers accept only with Secure (https).
@@ -99,9 +103,65 @@ class GuardMiddleware(BaseHTTPMiddleware):
             response.set_cookie(KEY_COOKIE, key, httponly=True, samesite="none" if https else "lax", secure=https)
         return response
 
+    def _too_many(self) -> Response:
+        return error(
+            429, "limit", f"over {self.settings.rate_limit_per_minute} requests a minute", limit="rate_limit_per_minute"
+        )
+
+
+class BodyLimitMiddleware:
+    """413 for a body over ``max_bytes``, by its Content-Length or, for a chunked body, by reading
+    at most one byte more than the limit before the app sees any of it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
+        if length is not None:
+            if not length.isdigit() or int(length) > self.max_bytes:
+                await self._reject(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        if b"chunked" not in headers.get(b"transfer-encoding", b""):
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            if len(body) > self.max_bytes:
+                await self._reject(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error(413, "limit", f"request body over {self.max_bytes} bytes", limit="max_body_bytes")
+        await response(scope, receive, send)
+
 
 def install_security(app: FastAPI, settings: Settings) -> None:
-    app.add_middleware(GuardMiddleware, settings=settings)  # type: ignore[arg-type]
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(GuardMiddleware, settings=settings)  # type: ignore[arg-type]  # outside: its headers go on every answer
     if settings.cors_origins:  # added last so it runs first: preflights never need a key
         app.add_middleware(
             CORSMiddleware,

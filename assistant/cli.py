@@ -63,7 +63,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     assistant = Assistant.from_settings(settings)
     report = assistant.ingest([Path(p) for p in args.paths], progress=not args.json)
     print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else report.summary())
-    return 1 if report.articles == 0 and report.skipped else 0
+    missing = [p for p in args.paths if not Path(p).exists()]  # reported as skipped; the rest went in
+    return 1 if missing or (report.articles == 0 and report.skipped) else 0
 
 
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.citations import MARKER
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
 from assistant.question_kind import question_head, question_kind
 from assistant.records import Answer, Citation, Passage, Query
@@ -107,7 +108,7 @@ class ExtractiveAnswerer:
         for sentence in [best, *others]:
             n = numbers.setdefault(sentence.passage_rank, len(numbers) + 1)
             quotes.setdefault(sentence.passage_rank, []).append(sentence.text)
-            parts.append(f"{sentence.text} [{n}]")
+            parts.append(f"{_without_markers(sentence.text)} [{n}]")
         citations = [Citation.of(n, passages[rank], " ".join(quotes[rank])) for rank, n in numbers.items()]
         quoted = load_prompt("extractive_answer", language).format(sentences="\n".join(parts))
         lead = load_prompt("short_answer", language).format(short_answer=best.span, n=1) if best.span else ""
@@ -139,6 +140,11 @@ class ExtractiveAnswerer:
             return norm in translated or by_spelling(norm, terms)
 
         return short_answer(sentence, question_kind(query.text, query.language), known)
+
+
+def _without_markers(sentence: str) -> str:
+    """A footnote mark of the article ("[99]") written "(99)", so it never reads as a citation."""
+    return MARKER.sub(lambda m: m[0].replace("[", "(").replace("]", ")"), sentence)
 
 
 def _choice_score(evidence: Evidence, rank: int) -> float:

@@ -4,6 +4,7 @@ against Akhbar unchanged. Citations travel in an extra top-level field, `citatio
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from assistant.records import Answer
+
+logger = logging.getLogger(__name__)
 
 
 class ChatMessage(BaseModel):
@@ -62,17 +65,21 @@ def completion_chunks(items: Iterator[str | Answer], model: str) -> Iterator[str
         "model": model,
     }
     first = True
-    for item in items:
-        if isinstance(item, Answer):
-            last = {
-                **base,
-                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-                "citations": [asdict(c) for c in item.citations],
-            }
-            yield f"data: {json.dumps(last, ensure_ascii=False)}\n\n"
-            break
-        delta = {"role": "assistant", "content": item} if first else {"content": item}
-        first = False
-        chunk = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
-        yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+    try:
+        for item in items:
+            if isinstance(item, Answer):
+                last = {
+                    **base,
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                    "citations": [asdict(c) for c in item.citations],
+                }
+                yield f"data: {json.dumps(last, ensure_ascii=False)}\n\n"
+                break
+            delta = {"role": "assistant", "content": item} if first else {"content": item}
+            first = False
+            chunk = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+            yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+    except Exception as exc:  # the status went out with the first chunk: end the stream with an error
+        logger.exception("completion stream failed")
+        yield f"data: {json.dumps({'error': {'type': 'internal', 'message': type(exc).__name__}})}\n\n"
     yield "data: [DONE]\n\n"

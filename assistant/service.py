@@ -21,7 +21,16 @@ from ingest.embedder import Embedder, SentenceTransformerEmbedder
 from ingest.filters import SearchFilters
 from ingest.models import resolve_model
 from ingest.pipeline import Ingestor, IngestReport
+from ingest.sanitize import clean_text, has_words
 from ingest.store import ChunkStore
+
+
+class LimitExceeded(ValueError):
+    """A question over one of the configured limits; ``limit`` names the setting."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 class Assistant:
@@ -74,11 +83,19 @@ class Assistant:
     def _retrieve(
         self, question: str, history: Sequence[str], k: int | None, filters: SearchFilters | None
     ) -> dict[str, Any]:
-        question = question.strip()
+        limit = self.settings.max_question_chars
+        question = clean_text(question).strip()
         if not question:
             raise ValueError("the question is empty; ask something about the archive")
+        if len(question) > limit or any(len(h) > limit for h in history):
+            raise LimitExceeded(f"a question is over {limit} characters", "max_question_chars")
+        if k is not None and k > self.settings.max_top_k:
+            raise LimitExceeded(f"k over {self.settings.max_top_k}", "max_top_k")
+        if not has_words(question):
+            raise ValueError("the question has no words or numbers; ask something about the archive")
+        history = [clean_text(h) for h in history]
         return self.retrieval_chain.invoke(
-            {"question": question, "history": list(history), "k": k or self.settings.top_k, "filters": filters}
+            {"question": question, "history": history, "k": k or self.settings.top_k, "filters": filters}
         )
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
@@ -89,9 +106,14 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Text deltas, then the final ``Answer`` (with citations) as the last item.
 
-        ``history`` holds the earlier questions of the conversation, oldest first."""
+        ``history`` holds the earlier questions of the conversation, oldest first. A question that
+        cannot be asked raises ``ValueError`` (``LimitExceeded`` for a limit) here, before any item,
+        so that a server can still answer with an error status instead of a cut stream."""
         started = time.perf_counter()
         state = self._retrieve(question, history, k, filters)
+        return self._answer_items(state, started)
+
+    def _answer_items(self, state: dict[str, Any], started: float) -> Iterator[str | Answer]:
         retrieved = time.perf_counter()
         for item in self.answerer.stream(state["question"], state["language"], state["passages"]):
             if isinstance(item, Answer):

@@ -50,7 +50,7 @@ def render_card(c: Citation) -> str:
         others = "; ".join(html.escape(f"{r.source} {r.date[:10]}".strip()) for r in c.also_in)
         also = f'<div class="also">+ {len(c.also_in)}: {others}</div>'
     headline = html.escape(c.headline)
-    if c.url:
+    if c.url.lower().startswith(("https://", "http://")):  # never a javascript: or data: link
         headline = f'<a href="{html.escape(c.url)}" target="_blank" rel="noopener">{headline}</a>'
     return (
         f'<div class="card" dir="auto" data-chunk="{html.escape(c.chunk_id)}"><span class="num">[{c.n}]</span> '

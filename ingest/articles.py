@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.dates import parse_arabic_date, parse_iso_date, to_epoch
+from ingest.sanitize import clean_text
 
 SOURCE_LINE = re.compile(r"^\s*المصدر\s*[|:：]\s*(.+?)\s*$")
 KEYWORDS_HEADER = re.compile(r"^\s*كلمات\s+مفتاحية\s*:?\s*$")
 SUFFIXES = (".txt", ".jsonl", ".jsonl.gz")
+# A headline longer than this is a scraping accident (a whole page in the title field); it would
+# be chunked and embedded with every passage of its article.
+MAX_HEADLINE_CHARS = 1000
 
 
 class IngestError(ValueError):
@@ -64,7 +68,9 @@ class ArticleSource:
         self.files = []
         for path in self.paths:
             if path.is_dir():
-                self.files += sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SUFFIXES))
+                # Broken links are kept, so that reading them reports them instead of passing them by.
+                found = (p for p in path.rglob("*") if p.is_file() or (p.is_symlink() and not p.exists()))
+                self.files += sorted(p for p in found if p.name.endswith(SUFFIXES))
             else:
                 self.files.append(path)
 
@@ -79,21 +85,22 @@ def read_file(path: Path) -> Iterator[Article | Skipped]:
         raw = path.read_bytes()
         if path.name.endswith(".gz"):
             raw = gzip.decompress(raw)
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield Skipped(str(path), f"not UTF-8 (byte {exc.start}); re-save the file as UTF-8")
-        return
     except OSError as exc:
         yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
         return
     except EOFError:
         yield Skipped(str(path), "truncated gzip file; re-export it")
         return
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     if path.name.endswith((".jsonl", ".jsonl.gz")):
-        yield from _read_jsonl(path, text)
+        if not raw.strip():
+            yield Skipped(str(path), "empty file; expected one JSON article per line")
+        yield from _read_jsonl(path, raw)
         return
     try:
-        yield parse_text_article(text, article_id=path.stem, origin=str(path))
+        yield parse_text_article(raw.decode("utf-8"), article_id=path.stem, origin=str(path))
+    except UnicodeDecodeError as exc:
+        yield Skipped(str(path), f"not UTF-8 (byte {exc.start}); re-save the file as UTF-8")
     except IngestError as exc:
         yield Skipped(str(path), str(exc))
 
@@ -101,11 +108,11 @@ def read_file(path: Path) -> Iterator[Article | Skipped]:
 def parse_text_article(text: str, article_id: str, origin: str = "") -> Article:
     """Parse the sample layout (headline, date line, body, source, keywords, related
     headlines) or plain text (headline, then body)."""
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    lines = [line.strip() for line in clean_text(text).split("\n")]
     filled = [i for i, line in enumerate(lines) if line]
     if not filled:
         raise IngestError("empty file; expected a headline line followed by body paragraphs")
-    headline = lines[filled[0]]
+    headline = _headline(lines[filled[0]])
     body_start = filled[0] + 1
     date = None
     if len(filled) > 1:
@@ -138,17 +145,41 @@ def parse_text_article(text: str, article_id: str, origin: str = "") -> Article:
     )
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[Article | Skipped]:
-    for number, line in enumerate(text.splitlines(), start=1):
+def _read_jsonl(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
+    # Records end at "\n" only: str.splitlines() would also split at a U+2028 or U+0085 inside a
+    # string, cutting one valid article into two invalid lines. Each line is decoded on its own,
+    # so one line that is not UTF-8 costs that article only.
+    for number, line in enumerate(raw.split(b"\n"), start=1):
         if not line.strip():
             continue
         origin = f"{path}:{number}"
         try:
-            yield parse_json_article(json.loads(line), origin)
+            record = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            yield Skipped(origin, f"not UTF-8 (byte {exc.start} of the line); re-save the file as UTF-8")
+            continue
         except json.JSONDecodeError as exc:
             yield Skipped(origin, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:
+            yield Skipped(origin, "JSON nested too deeply; an article is one flat object")
+            continue
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            yield Skipped(origin, "a number with thousands of digits; no article field holds one")
+            continue
+        try:
+            yield parse_json_article(record, origin)
         except IngestError as exc:
             yield Skipped(origin, str(exc))
+
+
+def _headline(text: str) -> str:
+    headline = " ".join(text.split())
+    if len(headline) > MAX_HEADLINE_CHARS:
+        raise IngestError(
+            f"field 'title' has {len(headline):,} characters; a headline has at most {MAX_HEADLINE_CHARS:,}"
+        )
+    return headline
 
 
 def parse_json_article(record: object, origin: str = "") -> Article:
@@ -159,6 +190,7 @@ def parse_json_article(record: object, origin: str = "") -> Article:
     for name in ("title", "body"):
         if not isinstance(record.get(name), str) or not record[name].strip():
             raise IngestError(f"field '{name}' is missing or empty; it must be a non-empty string")
+    record = {name: clean_text(value) if isinstance(value, str) else value for name, value in record.items()}
     body = record["body"]
     blocks = re.split(r"\n\s*\n", body) if "\n\n" in body else body.split("\n")
     paragraphs = [p.strip() for p in blocks if p.strip()]
@@ -181,12 +213,12 @@ def parse_json_article(record: object, origin: str = "") -> Article:
     article_id = str(record.get("id") or hashlib.sha1((record["title"] + body).encode()).hexdigest()[:16])
     return Article(
         id=article_id,
-        headline=record["title"].strip(),
+        headline=_headline(record["title"]),
         paragraphs=paragraphs,
         date=date,
         epoch=epoch,
         source=str(record.get("source") or ""),
-        keywords=str(keywords),
+        keywords=clean_text(str(keywords)),
         url=str(record.get("url") or ""),
         origin=origin,
     )

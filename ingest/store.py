@@ -74,8 +74,12 @@ class ChunkStore:
         return found
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        # The revision moves before a write as well as after it: a crash between the write and
+        # the second bump still leaves a revision no lexical index has seen, so the next sync
+        # rebuilds it with the chunks written (else they would be in Chroma and never in BM25).
         if not chunks:
             return
+        self._bump()
         self.collection.upsert(
             ids=[c.id for c in chunks],
             embeddings=embeddings,
@@ -86,6 +90,7 @@ class ChunkStore:
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
+            self._bump()
             self.collection.delete(ids=list(ids))
             self._bump()
 

@@ -9,6 +9,7 @@ import pytest
 from conftest import SAMPLE_ID, running_server
 
 KEY = {"Authorization": "Bearer test-key"}
+PROBE = {"Authorization": "Bearer probe-key"}  # for bad input, so the other tests keep test-key's rate budget
 PORTAL = "http://portal.example"
 QUESTION = "أين عقدت جماعة خراسان اجتماعها السري؟"
 
@@ -16,7 +17,7 @@ QUESTION = "أين عقدت جماعة خراسان اجتماعها السري�
 @pytest.fixture(scope="module")
 def api(archive, archive_settings) -> Iterator[str]:
     env = {
-        "AKHBAR_API_KEYS": "test-key,burst-key",
+        "AKHBAR_API_KEYS": "test-key,burst-key,probe-key",
         "AKHBAR_REVOKED_KEYS": "old-key",
         "AKHBAR_CORS_ORIGINS": PORTAL,
         "AKHBAR_FRAME_ANCESTORS": PORTAL,
@@ -136,6 +137,64 @@ def test_rate_limit_per_key(client: httpx.Client):
     assert statuses[:40] == [404] * 40
     assert statuses[40] == 429
     assert client.get("/v1/sources/nope", headers=KEY).status_code == 404  # other keys unaffected
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"question": "\\ud800"}', "no words or numbers"),  # a lone surrogate, escaped in JSON
+        ('{"question": "🙂 ؟!"}', "no words or numbers"),
+        ('{"question": "q", "k": NaN}', "k: Input should be a valid integer"),
+        ('{"question": "q", "k": Infinity}', "k: Input should be a valid integer"),
+        ('{"question": "q", "k": true}', "k: Input should be a valid integer"),
+        ('{"question": ["q"]}', "question: Input should be a valid string"),
+        ("[[[[[[[[[[]]]]]]]]]]", "body: Input should be a valid dictionary"),
+    ],
+)
+def test_bad_bodies_get_a_one_line_422(client: httpx.Client, body: str, message: str):
+    headers = {**PROBE, "Content-Type": "application/json"}
+    for path in ("/v1/ask", "/v1/search"):
+        response = client.post(path, content=body.encode(), headers=headers)
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["type"] == "invalid" and message in error["message"] and "\n" not in error["message"]
+
+
+def test_history_is_held_to_the_question_limit(client: httpx.Client):
+    response = client.post("/v1/ask", json={"question": QUESTION, "history": ["س" * 301]}, headers=PROBE)
+    assert response.status_code == 422 and response.json()["error"]["limit"] == "max_question_chars"
+
+
+def test_a_chunked_body_over_the_limit_is_refused_unread(client: httpx.Client):
+    def body() -> Iterator[bytes]:
+        yield b'{"question": "'
+        for _ in range(10_000):  # 10 MB, streamed without a Content-Length
+            yield b"x" * 1000
+        yield b'"}'
+
+    response = client.post("/v1/ask", content=body(), headers={**PROBE, "Content-Type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"]["limit"] == "max_body_bytes"
+
+
+def test_headers_and_readiness_say_no_more_than_needed(client: httpx.Client):
+    response = client.get("/readyz")
+    assert "model" not in response.json()
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_fresh_key_in_the_url_beats_an_old_cookie(client: httpx.Client):
+    client.cookies.set("akhbar_key", "old-key")
+    try:
+        assert client.get("/chat/?key=test-key").status_code == 200
+    finally:
+        client.cookies.clear()
+
+
+def test_the_chat_and_key_guessing_are_rate_limited(client: httpx.Client):
+    burst = {"Authorization": "Bearer burst-key"}  # spent by test_rate_limit_per_key
+    assert client.post("/chat/gradio_api/queue/join", json={}, headers=burst).status_code == 429
+    guesses = [client.get("/v1/sources/x", headers={"Authorization": f"Bearer guess-{i}"}) for i in range(41)]
+    assert guesses[-1].status_code == 429 and {g.status_code for g in guesses} == {401, 429}
 
 
 def test_gradio_client_uses_the_mounted_chat(api: str):

@@ -2,7 +2,8 @@ import gzip
 import json
 from pathlib import Path
 
-from conftest import SAMPLE, SAMPLE_ID, copy_sample
+import pytest
+from conftest import REPO, SAMPLE, SAMPLE_ID, copy_sample
 
 from ingest.articles import Article, ArticleSource, Skipped, read_file
 from ingest.dates import parse_arabic_date
@@ -96,3 +97,50 @@ def test_bad_inputs_are_named_and_skipped(tmp_path: Path):
         f"{tmp_path / 'empty.txt'}: empty file; expected a headline line followed by body paragraphs",
         f"{tmp_path / 'latin1.txt'}: not UTF-8 (byte 0); re-save the file as UTF-8",
     }
+
+
+def test_one_bad_line_costs_that_line_only(tmp_path: Path):
+    lines = [
+        json.dumps({"id": "escaped-surrogate", "title": "عنوان", "body": "نص \ud800 هنا"}),
+        '{"title": "t", "body": "b", "n": ' + "1" * 5000 + "}",
+        "[" * 100_000,
+        json.dumps({"id": "long-title", "title": "x" * 2000, "body": "b"}),
+        json.dumps({"id": "separators", "title": "a\u2028b", "body": "one\u2029two\x85three"}, ensure_ascii=False),
+        json.dumps({"id": "raw-surrogate", "title": "t", "body": "\ud800"}, ensure_ascii=False),
+        json.dumps({"id": "last", "title": "t", "body": "b"}),
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes("\n".join(lines).encode("utf-8", errors="surrogatepass"))
+    items = list(read_file(path))
+    articles = {i.id: i for i in items if isinstance(i, Article)}
+    assert sorted(articles) == ["escaped-surrogate", "last", "separators"]
+    assert articles["escaped-surrogate"].paragraphs == ["نص \ufffd هنا"]
+    assert (articles["separators"].headline, articles["separators"].paragraphs) == ("a b", ["one", "two", "three"])
+    assert {str(i) for i in items if isinstance(i, Skipped)} == {
+        f"{path}:2: a number with thousands of digits; no article field holds one",
+        f"{path}:3: JSON nested too deeply; an article is one flat object",
+        f"{path}:4: field 'title' has 2,000 characters; a headline has at most 1,000",
+        f"{path}:6: not UTF-8 (byte 47 of the line); re-save the file as UTF-8",
+    }
+
+
+def test_empty_jsonl_and_broken_links_are_reported(tmp_path: Path):
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    (tmp_path / "gone.jsonl").symlink_to(tmp_path / "missing.jsonl")
+    assert {str(i) for i in ArticleSource([tmp_path])} == {
+        f"{tmp_path / 'empty.jsonl'}: empty file; expected one JSON article per line",
+        f"{tmp_path / 'gone.jsonl'}: cannot read: No such file or directory",
+    }
+
+
+ANT = REPO.parent / "shared" / "data" / "ant-news" / "articles.jsonl.gz"
+
+
+@pytest.mark.skipif(not ANT.exists(), reason="the ANT archive lives in ../shared/data")
+def test_whole_ant_archive_reads_without_losing_an_article():
+    items = list(read_file(ANT))
+    assert not [str(i) for i in items if isinstance(i, Skipped)]
+    assert len(items) == 30_337  # one per line of the file
+    ids = {i.id for i in items if isinstance(i, Article)}
+    # Their bodies hold a U+2029 inside a JSON string; str.splitlines() cut each one in two.
+    assert {"SK-middleEast-292-20180314", "SK-internationalNews-844-20180407", "SK-middleEast-2326-20180612"} <= ids

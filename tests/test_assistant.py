@@ -13,6 +13,7 @@ from assistant import Assistant, SearchFilters
 from assistant.citations import check_citations
 from assistant.generative import GroundedAnswerer
 from assistant.records import Passage
+from assistant.service import LimitExceeded
 from ingest.chunking import split_sentences
 
 
@@ -185,3 +186,18 @@ def test_refusal_is_the_answer_not_an_echo_of_the_instructions(archive: Assistan
     )
     assert (refusal.answered, refusal.unsupported_sentences) == (False, [])
     assert echo.answered and len(echo.unsupported_sentences) == 2 and not echo.citations
+
+
+@pytest.mark.parametrize("question", ["🙂🙂", "؟!...", "\ue000\ue001", "\u200f\u200e"])
+def test_a_question_without_words_is_refused_with_a_reason(archive: Assistant, question: str):
+    with pytest.raises(ValueError, match="no words or numbers|empty"):
+        archive.stream(question)  # raised before the first item, so a server can still send a 422
+
+
+def test_text_entering_the_assistant_is_mended_and_limited(archive: Assistant):
+    answer = archive.ask("أين عقدت جماعة خراسان \ud800اجتماعها\x00 السري؟")
+    assert answer.answered and "\ud800" not in answer.question and "\x00" not in answer.question
+    limit = archive.settings.max_question_chars
+    with pytest.raises(LimitExceeded, match=f"over {limit} characters") as raised:
+        archive.ask("سؤال", history=["س" * (limit + 1)])
+    assert raised.value.limit == "max_question_chars"

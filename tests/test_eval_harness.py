@@ -22,7 +22,9 @@ def test_sample_slice_scores(settings, assistant):
     assert set(report["systems"]["akhbar-hybrid"]["by_lang"]) == {"ar", "en"}
 
 
-def test_cli_writes_the_three_reports(settings, tmp_path: Path):
+def test_cli_writes_the_three_reports_with_the_baselines(settings, tmp_path: Path):
+    """`make eval-xquad`'s path (`--baselines`, the naive LangChain pipeline included) from the
+    declared dependencies, in a subprocess with a clean environment."""
     out = tmp_path / "out"
     result = run_cli(
         "eval",
@@ -36,10 +38,12 @@ def test_cli_writes_the_three_reports(settings, tmp_path: Path):
         "1,3",
         "--out",
         str(out),
+        "--baselines",
         settings=settings,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads((out / "report.json").read_text())
+    assert set(report["systems"]) == {"akhbar-hybrid", "akhbar-dense", "bm25-only", "langchain-naive"}
     assert report["config"]["ks"] == [1, 3] and report["config"]["questions"] == 3
     assert (out / "recall_at_k.png").stat().st_size > 1000
     assert "| akhbar-hybrid | all | 3 |" in result.stdout

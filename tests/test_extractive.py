@@ -78,3 +78,9 @@ def test_further_sentences_come_only_from_passages_that_answer(archive: Assistan
     answer = archive.answerer.answer(question, "ar", passages)
     assert answer.answered and meeting in answer.text and ceremony not in answer.text
     assert [c.article_id for c in answer.citations] == ["khorasan"]
+
+
+def test_footnote_marks_of_the_article_do_not_read_as_citations(news: Assistant):
+    toll = make_passage(f"{LEAD}. {TOLL} [99].", article_id="quake-lombok")
+    answer = news.answerer.answer("كم شخصا قتلوا في زلزال جزيرة لومبوك الإندونيسية؟", "ar", [toll])
+    assert answer.answered and "(99)" in answer.text and "[99]" not in answer.text

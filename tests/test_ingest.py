@@ -1,12 +1,14 @@
 """Ingest into a real Chroma: idempotent, resumable, replaces changed articles, skips bad files."""
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SAMPLE, SAMPLE_ID, copy_sample
+from conftest import SAMPLE, SAMPLE_ID, copy_sample, run_cli
 
 from assistant.service import Assistant
+from assistant.settings import Settings
 from ingest.lexical import LexicalIndex
 from ingest.pipeline import Ingestor
 
@@ -47,6 +49,15 @@ def test_broken_file_is_reported_and_the_rest_goes_in(assistant: Assistant, tmp_
     ]
 
 
+def test_cli_ingest_of_a_missing_path_fails_after_taking_the_rest(settings: Settings, tmp_path: Path):
+    result = run_cli("ingest", str(SAMPLE), str(tmp_path / "missing.jsonl"), "--json", settings=settings)
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["articles"] == 1 and report["added"] > 0
+    assert report["skipped"] == [
+        {"origin": str(tmp_path / "missing.jsonl"), "reason": "cannot read: No such file or directory"}
+    ]
+
+
 class InterruptingEmbedder:
     """Wraps the real embedder and fails once after ``allowed`` batches, like a killed ingest."""
 
@@ -76,6 +87,35 @@ def test_interrupted_ingest_resumes_without_duplicates(assistant: Assistant, tmp
     assert resumed.unchanged == partial and resumed.removed == 0
     ids = [c.id for c in assistant.store.scan()]
     assert len(ids) == len(set(ids)) == partial + resumed.added
+
+
+class CrashAfterUpsert:
+    """The Chroma collection, killed right after its first upsert lands (before the revision bump)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def upsert(self, **kwargs) -> None:
+        self.inner.upsert(**kwargs)
+        raise KeyboardInterrupt
+
+
+def test_a_crash_between_upsert_and_revision_bump_is_repaired_by_the_next_ingest(
+    assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    other = tmp_path / "other.jsonl"
+    other.write_text('{"id": "keep", "title": "خبر آخر", "body": "ارتفعت أسعار النفط في الأسواق."}\n', encoding="utf-8")
+    assistant.ingest([other])  # the lexical index is saved in step with the store
+    with monkeypatch.context() as patch:
+        patch.setattr(assistant.store, "collection", CrashAfterUpsert(assistant.store.collection))
+        with pytest.raises(KeyboardInterrupt):
+            assistant.ingest([SAMPLE])
+    again = assistant.ingest([SAMPLE])
+    assert again.added == 0 and again.unchanged > 0  # the chunks were in Chroma already
+    assert assistant.retriever.search("جماعة خراسان حلب", k=3, mode="lexical")[0].article_id == SAMPLE_ID
 
 
 def test_delete_removes_article_from_both_legs(assistant: Assistant, tmp_path: Path):
