@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CORPUS := eval/data
 NEWS   := ../shared/data/news-dev
 
-.PHONY: install model demo ingest chat test fuzz lint bench-ingest bench-retrieval bench-api bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-refusal calibrate browser clean
+.PHONY: install model demo ingest chat test test-fast fuzz lint bench-ingest bench-retrieval bench-api bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-refusal calibrate browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -34,8 +34,11 @@ browser:
 test: install browser
 	$(PY) -m pytest -q
 
+test-fast: install  # the unit tier: no model, browser or LLM (seconds)
+	$(PY) -m pytest -q -m "not slow"
+
 fuzz: install  # over 10,000 generated inputs: article reader, Assistant.ask, HTTP API
-	AKHBAR_FUZZ=1 $(PY) -m pytest -q tests/test_fuzz.py
+	AKHBAR_FUZZ=1 $(PY) -m pytest -q --hypothesis-show-statistics tests/test_fuzz.py
 
 lint: install
 	$(VENV)/bin/ruff check assistant ingest prompts eval tests

@@ -15,7 +15,8 @@ __all__ = ["Answer", "Assistant", "Citation", "Passage", "SearchFilters", "Setti
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use: ingest modules import assistant.settings, and the service imports them.
+    # Imported on first use (PEP 562): the service pulls in Chroma, torch and LangChain (about 4 s),
+    # which `akhbar --help` and the light modules (settings, records) do without.
     if name == "Assistant":
         from assistant.service import Assistant
 

@@ -37,4 +37,6 @@ def build_answerer(settings: Settings, retriever: Retriever, llm: LLM | None) ->
     extractive = extractive_answerer(settings, retriever)
     if llm is None:
         return extractive
-    return GroundedAnswerer(settings.answerer, llm, settings, fallback=extractive)
+    return GroundedAnswerer(
+        settings.answerer, llm, settings.llm_context_tokens, settings.llm_max_tokens, fallback=extractive
+    )

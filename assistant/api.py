@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api_security import error, install_security
 from assistant.openai_compat import ChatRequest, completion, completion_chunks
-from assistant.records import Answer, Passage, final_answer
+from assistant.records import AnswerStream, Passage
 from assistant.service import Assistant, LimitExceeded
 from assistant.ui import build_ui, launch_kwargs
 from ingest.filters import SearchFilters
@@ -103,7 +103,7 @@ def create_app(assistant: Assistant) -> FastAPI:
             return rejected(exc)
         if request.stream:
             return StreamingResponse(sse(items), media_type="text/event-stream")
-        return JSONResponse(final_answer(items).as_dict())
+        return JSONResponse(items.answer.as_dict())
 
     @app.post("/v1/chat/completions", response_model=None)
     def chat_completions(request: ChatRequest) -> JSONResponse | StreamingResponse:
@@ -113,15 +113,14 @@ def create_app(assistant: Assistant) -> FastAPI:
             return rejected(exc)
         if request.stream:
             return StreamingResponse(completion_chunks(items, request.model), media_type="text/event-stream")
-        return JSONResponse(completion(final_answer(items), request.model))
+        return JSONResponse(completion(items.answer, request.model))
 
     @app.get("/v1/sources/{chunk_id}")
     def source(chunk_id: str) -> JSONResponse:
         found = assistant.store.get([chunk_id])
         if not found:
             return error(404, "not_found", f"no passage with id {chunk_id!r}")
-        chunk = found[0]
-        return JSONResponse(asdict(Passage.from_metadata(chunk.id, chunk.text, chunk.metadata)))
+        return JSONResponse(asdict(Passage.of(found[0])))
 
     @app.get("/embed-example", response_class=HTMLResponse)
     def embed_example() -> str:
@@ -134,15 +133,13 @@ def create_app(assistant: Assistant) -> FastAPI:
     return gr.mount_gradio_app(app, build_ui(assistant), path="/chat", **launch_kwargs())
 
 
-def sse(items: Iterator[str | Answer]) -> Iterator[str]:
+def sse(stream: AnswerStream) -> Iterator[str]:
     """Server-Sent Events: `token` events, then one `answer` event; a failure after the stream
     began (the status is sent by then) ends it with an `error` event instead of a cut."""
     try:
-        for item in items:
-            if isinstance(item, Answer):
-                yield f"event: answer\ndata: {json.dumps(item.as_dict(), ensure_ascii=False)}\n\n"
-            else:
-                yield f"event: token\ndata: {json.dumps({'text': item}, ensure_ascii=False)}\n\n"
+        for text in stream:
+            yield f"event: token\ndata: {json.dumps({'text': text}, ensure_ascii=False)}\n\n"
+        yield f"event: answer\ndata: {json.dumps(stream.answer.as_dict(), ensure_ascii=False)}\n\n"
     except Exception as exc:
         logger.exception("answer stream failed")
         payload = {"error": {"type": "internal", "message": f"the answer failed: {type(exc).__name__}"}}

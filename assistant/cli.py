@@ -53,7 +53,7 @@ def _filters(args: argparse.Namespace) -> SearchFilters:
 def cmd_model_fetch(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.models import fetch_model
 
-    print(fetch_model(settings))
+    print(fetch_model(settings.model, settings.models_dir))
     return 0
 
 
@@ -133,7 +133,7 @@ def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from eval.harness import run_from_cli
 
-    return run_from_cli(args, settings)
+    return run_from_cli(args.eval_args, settings)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -189,17 +189,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8081)
     p.set_defaults(run=cmd_llm_serve)
 
-    p = sub.add_parser("eval", parents=[common], help="score retrieval and answers on QA sets")
-    from eval.harness import add_arguments
-
-    add_arguments(p)
+    # Its own flags are parsed by the eval command itself (`akhbar eval --help` lists them), so that
+    # the harness and what it loads are imported only when an evaluation runs.
+    p = sub.add_parser("eval", parents=[common], add_help=False, help="score retrieval and answers on QA sets")
     p.set_defaults(run=cmd_eval)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="akhbar: %(message)s")
-    args = parser().parse_args(argv)
+    root = parser()
+    args, rest = root.parse_known_args(argv)
+    if rest and args.command != "eval":
+        root.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.eval_args = rest
     try:
         return int(args.run(args, build_settings(args)))
     except ValidationError as exc:

@@ -47,12 +47,16 @@ class ExtractiveAnswerer:
         make_query: Callable[[str], Query],
         sentence_vectors: SentenceVectorsOf,
         refusal: RefusalModel,
-        max_sentences: int = 3,
+        max_sentences: int,
     ) -> None:
         self.make_query = make_query
         self.sentence_vectors = sentence_vectors
         self.refusal = refusal
         self.max_sentences = max_sentences
+
+    def with_refusal(self, refusal: RefusalModel) -> ExtractiveAnswerer:
+        """The same answerer judged by another refusal model (calibration scores candidates with it)."""
+        return ExtractiveAnswerer(self.make_query, self.sentence_vectors, refusal, self.max_sentences)
 
     def score_sentences(self, query: Query, passages: Sequence[Passage]) -> list[ScoredSentence]:
         """Every quotable sentence of ``passages``, best answer first."""

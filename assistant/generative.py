@@ -12,8 +12,7 @@ from assistant.budget import TEMPLATE_TOKENS, fit_passages
 from assistant.citations import check_citations
 from assistant.extractive import ExtractiveAnswerer
 from assistant.llm import LLM
-from assistant.records import Answer, Passage, final_answer
-from assistant.settings import Settings
+from assistant.records import Answer, AnswerStream, Passage
 from prompts import load_prompt
 
 log = logging.getLogger(__name__)
@@ -36,11 +35,12 @@ class GroundedAnswerer:
     """Grounded generation by any backend's chat model, within its token budget; an unreachable
     or slow model falls back to ``fallback`` (the extractive answerer)."""
 
-    def __init__(self, name: str, llm: LLM, settings: Settings, fallback: ExtractiveAnswerer) -> None:
+    def __init__(self, name: str, llm: LLM, context_tokens: int, max_tokens: int, fallback: ExtractiveAnswerer) -> None:
+        """Passages get what ``context_tokens`` leaves after the answer (``max_tokens``) and the template."""
         self.name = name
         self.llm = llm
         self.fallback = fallback
-        self.budget = settings.llm_context_tokens - settings.llm_max_tokens - TEMPLATE_TOKENS
+        self.budget = context_tokens - max_tokens - TEMPLATE_TOKENS
 
     def prompt(self, language: str) -> ChatPromptTemplate:
         return ChatPromptTemplate.from_messages(
@@ -78,7 +78,7 @@ class GroundedAnswerer:
         yield self.finish("".join(pieces), question, language, passages, given)
 
     def answer(self, question: str, language: str, passages: Sequence[Passage]) -> Answer:
-        return final_answer(self.stream(question, language, passages))
+        return AnswerStream(self.stream(question, language, passages)).answer
 
     def finish(
         self, text: str, question: str, language: str, passages: Sequence[Passage], given: Sequence[Passage]

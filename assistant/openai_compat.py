@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.records import Answer
+from assistant.records import Answer, AnswerStream
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def completion(answer: Answer, model: str) -> dict[str, Any]:
     }
 
 
-def completion_chunks(items: Iterator[str | Answer], model: str) -> Iterator[str]:
+def completion_chunks(stream: AnswerStream, model: str) -> Iterator[str]:
     """Server-sent events in OpenAI's streaming format; the last chunk carries the citations."""
     base = {
         "id": f"chatcmpl-{uuid.uuid4().hex}",
@@ -64,21 +64,17 @@ def completion_chunks(items: Iterator[str | Answer], model: str) -> Iterator[str
         "created": int(time.time()),
         "model": model,
     }
-    first = True
     try:
-        for item in items:
-            if isinstance(item, Answer):
-                last = {
-                    **base,
-                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-                    "citations": [asdict(c) for c in item.citations],
-                }
-                yield f"data: {json.dumps(last, ensure_ascii=False)}\n\n"
-                break
-            delta = {"role": "assistant", "content": item} if first else {"content": item}
-            first = False
+        for n, text in enumerate(stream):
+            delta = {"role": "assistant", "content": text} if n == 0 else {"content": text}
             chunk = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
             yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+        last = {
+            **base,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+            "citations": [asdict(c) for c in stream.answer.citations],
+        }
+        yield f"data: {json.dumps(last, ensure_ascii=False)}\n\n"
     except Exception as exc:  # the status went out with the first chunk: end the stream with an error
         logger.exception("completion stream failed")
         yield f"data: {json.dumps({'error': {'type': 'internal', 'message': type(exc).__name__}})}\n\n"

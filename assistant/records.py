@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from ingest.chunking import ChunkMeta
+
+if TYPE_CHECKING:
+    from ingest.store import StoredChunk  # Chroma stays unloaded for the modules that read answers only
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,7 @@ class Query:
     text: str
     language: str  # "ar" or "en"
     cross_lingual: bool  # asked in another language than the archive's
+    search_terms: str  # what the lexical leg searches with (for a cross-lingual question, the archive's spellings)
     terms: dict[str, float]  # search terms (for a cross-lingual question, the archive's spellings) -> idf
     # The question's most specific words: its rarest terms and its numbers, or for a cross-lingual
     # question its names and numbers; a group is found when any of its spellings is.
@@ -33,6 +38,10 @@ class SourceRef:
     date: str
     source: str
     url: str = ""
+
+    @classmethod
+    def of(cls, meta: ChunkMeta) -> SourceRef:
+        return cls(meta.article_id, meta.headline, meta.date, meta.source, meta.url)
 
 
 @dataclass(frozen=True)
@@ -53,17 +62,18 @@ class Passage:
     duplicates: tuple[SourceRef, ...] = ()  # the same story elsewhere, collapsed into this passage
 
     @classmethod
-    def from_metadata(cls, chunk_id: str, text: str, meta: dict[str, Any], **scores: Any) -> Passage:
+    def of(cls, chunk: StoredChunk, **scores: Any) -> Passage:
+        m = chunk.meta
         return cls(
-            chunk_id=chunk_id,
-            text=text,
-            article_id=str(meta.get("article_id", "")),
-            headline=str(meta.get("headline", "")),
-            date=str(meta.get("date", "")),
-            source=str(meta.get("source", "")),
-            paragraph=int(meta.get("paragraph", 0)),
-            paragraph_end=int(meta.get("paragraph_end", meta.get("paragraph", 0))),
-            url=str(meta.get("url", "")),
+            chunk_id=chunk.id,
+            text=chunk.text,
+            article_id=m.article_id,
+            headline=m.headline,
+            date=m.date,
+            source=m.source,
+            paragraph=m.paragraph,
+            paragraph_end=m.paragraph_end,
+            url=m.url,
             **scores,
         )
 
@@ -118,9 +128,25 @@ class Answer:
         return asdict(self)
 
 
-def final_answer(items: Iterable[str | Answer]) -> Answer:
-    """The ``Answer`` that ends a stream of text deltas (the stream is consumed)."""
-    tail = deque(items, maxlen=1)
-    if not tail or not isinstance(tail[0], Answer):
-        raise RuntimeError("the answer stream ended without an Answer")
-    return tail[0]
+class AnswerStream:
+    """An answer as it is written: iterate it for the text deltas, then read ``.answer`` (with
+    citations); reading ``.answer`` first waits for the whole text. After simonw/llm's Response."""
+
+    def __init__(self, items: Iterable[str | Answer]) -> None:
+        self._items = iter(items)  # text deltas, then the Answer, as answerers produce them
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        for item in self._items:
+            if isinstance(item, Answer):
+                self._answer = item
+                return
+            yield item
+
+    @property
+    def answer(self) -> Answer:
+        for _ in self:
+            pass
+        if self._answer is None:
+            raise RuntimeError("the answer stream ended without an Answer")
+        return self._answer

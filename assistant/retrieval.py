@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+from assistant.evidence import weighted_coverage
 from assistant.language import detect_language
 from assistant.records import Passage, Query, SourceRef
-from assistant.settings import Settings
 from assistant.short_answer import ARABIC_MONTHS, MONTH_TERMS
 from ingest.arabic import analyze
 from ingest.embedder import Embedder
@@ -48,10 +49,34 @@ def keep_leaders(fused: list[tuple[str, float]], rankings: Sequence[Sequence[str
 
 
 class Retriever:
-    def __init__(self, settings: Settings, embedder: Embedder, store: ChunkStore) -> None:
-        self.settings = settings
+    def __init__(
+        self,
+        embedder: Embedder,
+        store: ChunkStore,
+        lexical_dir: Path,
+        *,
+        top_k: int,
+        candidates: int,
+        mode: str,
+        rrf_k: int,
+        archive_language: str,
+        cross_lingual_lexical_weight: float,
+        duplicate_cosine: float,
+    ) -> None:
+        """``candidates`` hits come from each leg before fusion; ``mode`` is hybrid, dense or lexical;
+        passages at ``duplicate_cosine`` or closer collapse into one."""
+        if mode not in MODES:
+            raise ValueError(f"retrieval mode {mode!r} unknown; use one of {', '.join(MODES)}")
         self.embedder = embedder
         self.store = store
+        self.lexical_dir = lexical_dir
+        self.top_k = top_k
+        self.candidates = candidates
+        self.mode = mode
+        self.rrf_k = rrf_k
+        self.archive_language = archive_language
+        self.cross_lingual_lexical_weight = cross_lingual_lexical_weight
+        self.duplicate_cosine = duplicate_cosine
         self._lexical: LexicalIndex | None = None
         self.query_vector = lru_cache(maxsize=256)(self._embed_query)
         self._queries = lru_cache(maxsize=256)(self._make_query)
@@ -65,13 +90,17 @@ class Retriever:
         return self._queries(question, self.lexical.revision)
 
     def _make_query(self, question: str, revision: int) -> Query:
+        lexical = self.lexical
         language = detect_language(question)
-        cross_lingual = language != self.settings.archive_language
-        terms = {t: self.lexical.idf(t) for t in analyze(self.search_terms(question))}
+        cross_lingual = language != self.archive_language
+        # Words do not match across scripts: a question in another language than the archive
+        # searches the lexical leg with its numbers and the archive's spellings of its names.
+        search_terms = lexical.names.arabic_query(question) if cross_lingual else question
+        terms = {t: lexical.idf(t) for t in analyze(search_terms)}
         if cross_lingual:
             anchors = tuple(
                 ARABIC_MONTHS.get(token.lower()) or frozenset(t for word in spellings for t in analyze(word))
-                for token, spellings in self.lexical.names.name_groups(question)
+                for token, spellings in lexical.names.name_groups(question)
             )
         else:
             rarest = sorted(terms, key=terms.__getitem__, reverse=True)[:ANCHORS]
@@ -81,6 +110,7 @@ class Retriever:
             text=question,
             language=language,
             cross_lingual=cross_lingual,
+            search_terms=search_terms,
             terms=terms,
             # A name the archive has no spelling for stays an anchor that nothing matches: its absence
             # is evidence too ("Who wrote Hamlet?" over an archive that never names Hamlet).
@@ -91,90 +121,76 @@ class Retriever:
     @property
     def lexical(self) -> LexicalIndex:
         if self._lexical is None or self._lexical.revision != self.store.revision:
-            self._lexical = synced_index(self.store, self.settings.lexical_dir)
+            self._lexical = synced_index(self.store, self.lexical_dir)
         return self._lexical
 
     def search(
         self, question: str, k: int | None = None, filters: SearchFilters | None = None, mode: str | None = None
     ) -> list[Passage]:
         """The ``k`` best passages for ``question``, best first."""
-        k = k or self.settings.top_k
-        mode = mode or self.settings.retrieval
+        k = k or self.top_k
+        mode = mode or self.mode
         if mode not in MODES:
             raise ValueError(f"retrieval mode {mode!r} unknown; use one of {', '.join(MODES)}")
         filters = filters or SearchFilters()
-        n = max(self.settings.candidates, k * 4)
-        cross = detect_language(question) != self.settings.archive_language
-        terms = self.search_terms(question)
-        dense = self._dense(question, n, filters) if mode != "lexical" else []
-        lexical = self.lexical.search(terms, n, filters) if mode != "dense" else []
-        weights = [1.0, self.settings.cross_lingual_lexical_weight if cross else 1.0]  # cross: fewer, rougher terms
+        n = max(self.candidates, k * 4)
+        query = self.query(question)
+        lexical_index = self.lexical
+        dense = self._dense(query, n, filters) if mode != "lexical" else []
+        lexical = lexical_index.search(query.search_terms, n, filters) if mode != "dense" else []
+        # A cross-lingual question's lexical leg holds fewer, rougher terms: it weighs less.
+        weights = [1.0, self.cross_lingual_lexical_weight if query.cross_lingual else 1.0]
         rankings = [[c.id for c in dense], [i for i, _ in lexical]]
-        fused = keep_leaders(reciprocal_rank_fusion(rankings, self.settings.rrf_k, weights), rankings, k)
+        fused = keep_leaders(reciprocal_rank_fusion(rankings, self.rrf_k, weights), rankings, k)
 
         found = {c.id: c for c in dense}
         missing = [i for i, _ in fused if i not in found]
         found |= {c.id: c for c in self.store.get(missing, with_embeddings=True)}
-        query = self.query_vector(question)
         bm25 = dict(lexical)
         candidates = []
         for chunk_id, rrf in fused:
             chunk = found.get(chunk_id)
             if chunk is None or chunk.embedding is None:
                 continue
-            cosine = float(np.dot(chunk.embedding, query))
+            cosine = float(np.dot(chunk.embedding, query.vector))
             score = {"hybrid": rrf, "dense": cosine, "lexical": bm25.get(chunk_id, 0.0)}[mode]
             candidates.append((chunk, score, cosine, bm25.get(chunk_id)))
-        return self.with_coverage(question, self._collapse(candidates, k))
+        return self.with_coverage(query, collapse(candidates, k, self.duplicate_cosine))
 
-    def search_terms(self, question: str) -> str:
-        """What the lexical leg searches with. Words do not match across scripts: a question in
-        another language than the archive searches with its numbers and the archive's spellings
-        of its names."""
-        if detect_language(question) == self.settings.archive_language:
-            return question
-        return self.lexical.names.arabic_query(question)
-
-    def with_coverage(self, question: str, passages: list[Passage]) -> list[Passage]:
+    def with_coverage(self, query: Query, passages: list[Passage]) -> list[Passage]:
         """``passages`` with ``term_coverage`` set: evidence for the answer/no-answer decision."""
-        terms = self.search_terms(question)
         return [
-            replace(p, term_coverage=self.lexical.coverage(terms, f"{p.headline}\n{p.text}") or 0.0) for p in passages
+            replace(p, term_coverage=weighted_coverage(query.terms, frozenset(analyze(f"{p.headline}\n{p.text}"))))
+            for p in passages
         ]
 
-    def _dense(self, question: str, n: int, filters: SearchFilters) -> list[StoredChunk]:
-        hits = self.store.query(self.query_vector(question), n, filters.chroma_where())
-        return [h for h in hits if not filters.keyword or filters.matches(h.metadata)]
+    def _dense(self, query: Query, n: int, filters: SearchFilters) -> list[StoredChunk]:
+        hits = self.store.query(query.vector, n, filters.chroma_where())
+        return [h for h in hits if not filters.keyword or filters.matches(h.meta.filter_fields)]
 
-    def _collapse(self, candidates: list[tuple[StoredChunk, float, float, float | None]], k: int) -> list[Passage]:
-        """Keep the best of each group of near-identical chunks from different articles;
-        the others become its ``duplicates``."""
-        kept: list[tuple[StoredChunk, Passage]] = []
-        for chunk, score, cosine, bm25 in candidates:
-            twin = next(
-                (
-                    i
-                    for i, (other, _) in enumerate(kept)
-                    if other.metadata.get("article_id") != chunk.metadata.get("article_id")
-                    and float(np.dot(other.embedding, chunk.embedding)) >= self.settings.duplicate_cosine  # type: ignore[arg-type]
-                ),
-                None,
-            )
-            if twin is not None:
-                other, passage = kept[twin]
-                ref = SourceRef(
-                    article_id=str(chunk.metadata.get("article_id", "")),
-                    headline=str(chunk.metadata.get("headline", "")),
-                    date=str(chunk.metadata.get("date", "")),
-                    source=str(chunk.metadata.get("source", "")),
-                    url=str(chunk.metadata.get("url", "")),
-                )
-                kept[twin] = (other, replace(passage, duplicates=(*passage.duplicates, ref)))
-                continue
-            if len(kept) == k:
-                continue  # still scanning: a later candidate may be a twin of a kept one
-            passage = Passage.from_metadata(
-                chunk.id, chunk.text, chunk.metadata, score=score, dense_score=cosine, lexical_score=bm25
-            )
-            kept.append((chunk, passage))
-        return [p for _, p in kept]
+
+Candidate = tuple[StoredChunk, float, float, float | None]  # chunk, score, cosine, BM25 score
+
+
+def collapse(candidates: Sequence[Candidate], k: int, duplicate_cosine: float) -> list[Passage]:
+    """The first ``k`` passages of ``candidates`` (best first), each keeping the best of a group
+    of near-identical chunks from different articles; the others become its ``duplicates``."""
+    kept: list[tuple[StoredChunk, Passage]] = []
+    for chunk, score, cosine, bm25 in candidates:
+        twin = next(
+            (
+                i
+                for i, (other, _) in enumerate(kept)
+                if other.meta.article_id != chunk.meta.article_id
+                and float(np.dot(other.embedding, chunk.embedding)) >= duplicate_cosine  # type: ignore[arg-type]
+            ),
+            None,
+        )
+        if twin is not None:
+            other, passage = kept[twin]
+            kept[twin] = (other, replace(passage, duplicates=(*passage.duplicates, SourceRef.of(chunk.meta))))
+            continue
+        if len(kept) == k:
+            continue  # still scanning: a later candidate may be a twin of a kept one
+        kept.append((chunk, Passage.of(chunk, score=score, dense_score=cosine, lexical_score=bm25)))
+    return [p for _, p in kept]

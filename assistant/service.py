@@ -14,7 +14,7 @@ from assistant.answerers import Answerer, build_answerer
 from assistant.followup import Condenser
 from assistant.language import detect_language
 from assistant.llm import LLM, connect_llm
-from assistant.records import Answer, Passage, final_answer
+from assistant.records import Answer, AnswerStream, Passage
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 from ingest.embedder import Embedder, SentenceTransformerEmbedder
@@ -62,10 +62,22 @@ class Assistant:
         may be shared between assistants to load the model once."""
         settings = (settings or Settings()).model_copy(update=overrides)
         if embedder is None:
-            embedder = SentenceTransformerEmbedder(resolve_model(settings), settings.device, settings.batch_size)
+            model = resolve_model(settings.model, settings.models_dir)
+            embedder = SentenceTransformerEmbedder(model, settings.device, settings.batch_size)
         llm = connect_llm(settings)
-        store = ChunkStore(settings)
-        retriever = Retriever(settings, embedder, store)
+        store = ChunkStore(settings.collection, settings.chroma_dir, settings.chroma_url)
+        retriever = Retriever(
+            embedder,
+            store,
+            settings.lexical_dir,
+            top_k=settings.top_k,
+            candidates=settings.candidates,
+            mode=settings.retrieval,
+            rrf_k=settings.rrf_k,
+            archive_language=settings.archive_language,
+            cross_lingual_lexical_weight=settings.cross_lingual_lexical_weight,
+            duplicate_cosine=settings.duplicate_cosine,
+        )
         return cls(settings, embedder, store, retriever, build_answerer(settings, retriever, llm), llm)
 
     def _retrieval_chain(self) -> Runnable:
@@ -103,15 +115,15 @@ class Assistant:
 
     def stream(
         self, question: str, history: Sequence[str] = (), k: int | None = None, filters: SearchFilters | None = None
-    ) -> Iterator[str | Answer]:
-        """Text deltas, then the final ``Answer`` (with citations) as the last item.
+    ) -> AnswerStream:
+        """The answer as it is written: iterate for text deltas, then read ``.answer`` (with citations).
 
         ``history`` holds the earlier questions of the conversation, oldest first. A question that
         cannot be asked raises ``ValueError`` (``LimitExceeded`` for a limit) here, before any item,
         so that a server can still answer with an error status instead of a cut stream."""
         started = time.perf_counter()
         state = self._retrieve(question, history, k, filters)
-        return self._answer_items(state, started)
+        return AnswerStream(self._answer_items(state, started))
 
     def _answer_items(self, state: dict[str, Any], started: float) -> Iterator[str | Answer]:
         retrieved = time.perf_counter()
@@ -125,11 +137,17 @@ class Assistant:
     def ask(
         self, question: str, history: Sequence[str] = (), k: int | None = None, filters: SearchFilters | None = None
     ) -> Answer:
-        return final_answer(self.stream(question, history, k, filters))
+        return self.stream(question, history, k, filters).answer
+
+    def ingestor(self, embedder: Embedder | None = None) -> Ingestor:
+        """The ingest pipeline into this assistant's store (with another embedder, for benchmarks and tests)."""
+        s = self.settings
+        return Ingestor(
+            embedder or self.embedder, self.store, s.lexical_dir, s.chunk_tokens, s.chunk_overlap, s.batch_size * 4
+        )
 
     def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestReport:
-        files = [Path(p) for p in paths]
-        return Ingestor(self.settings, self.embedder, self.store).ingest(files, progress=progress)
+        return self.ingestor().ingest([Path(p) for p in paths], progress=progress)
 
     def delete_article(self, article_id: str) -> int:
-        return Ingestor(self.settings, self.embedder, self.store).delete_article(article_id)
+        return self.ingestor().delete_article(article_id)

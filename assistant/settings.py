@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+from ingest.models import DEFAULT_MODEL
 
 
 class Settings(BaseSettings):
@@ -16,11 +16,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="AKHBAR_", extra="ignore")
 
+    # Store: where chunks, the lexical index and models live (ChunkStore, Ingestor).
     data_dir: Path = Field(Path(".akhbar"), description="where the store, lexical index and models live")
     chroma_path: Path | None = Field(None, description="Chroma folder; default <data_dir>/chroma")
     chroma_url: str | None = Field(None, description="a Chroma server, e.g. http://127.0.0.1:8000")
     collection: str = "akhbar"
 
+    # Embedding and chunking (SentenceTransformerEmbedder, Ingestor).
     model: str = Field(DEFAULT_MODEL, description="embedding model name or a local folder")
     model_cache: Path | None = Field(None, description="built/downloaded models; default <data_dir>/models")
     device: str = "cpu"
@@ -31,6 +33,7 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(256, ge=32, le=480)
     chunk_overlap: int = Field(48, ge=0)
 
+    # Retrieval (Retriever).
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(40, ge=1, description="hits taken from each retrieval leg before fusion")
     retrieval: Literal["hybrid", "dense", "lexical"] = "hybrid"
@@ -42,6 +45,7 @@ class Settings(BaseSettings):
     cross_lingual_lexical_weight: float = Field(0.2, ge=0, le=1)
     duplicate_cosine: float = Field(0.97, gt=0, le=1, description="passages this similar collapse into one")
 
+    # Answer (build_answerer: ExtractiveAnswerer, GroundedAnswerer).
     answerer: str = Field("extractive", description="extractive, openai, ollama or llamacpp")
     max_answer_sentences: int = Field(3, ge=1)
     # Whether the best sentence answers: a logistic regression over its evidence (cosine, the
@@ -52,6 +56,7 @@ class Settings(BaseSettings):
         None, gt=0, lt=1, description="answer when P(answers) reaches this; lower answers more (default: fitted)"
     )
 
+    # LLM (connect_llm).
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
@@ -64,7 +69,7 @@ class Settings(BaseSettings):
     llm_gguf: Path | None = Field(None, description="GGUF for the llamacpp answerer; default Gemma 3 270M")
     llm_threads: int = Field(2, ge=1, description="CPU threads of the in-process llama.cpp")
 
-    # HTTP API (`akhbar serve`). No keys configured = open, for a loopback demo.
+    # Server: the HTTP API (`akhbar serve`) and its limits. No keys configured = open, for a loopback demo.
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="comma-separated bearer keys")
     api_keys_file: Path | None = Field(None, description="one key per line; '#' comments")
     revoked_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="keys answered with 403")

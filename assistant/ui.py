@@ -98,15 +98,14 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         messages = [*messages, {"role": "user", "content": bubble(question)}, {"role": "assistant", "content": ""}]
         try:
             filters = SearchFilters.parse(since or None, until or None, source or None, keyword or None)
+            stream = assistant.stream(question, history=asked, filters=filters)
             text = ""
-            for item in assistant.stream(question, history=asked, filters=filters):
-                if isinstance(item, Answer):
-                    messages[-1]["content"] = answer_bubble(item)
-                    yield messages, render_cards(item), "", [*asked, question]
-                    return
-                text += item
+            for delta in stream:
+                text += delta
                 messages[-1]["content"] = bubble(text)
                 yield messages, "", "", asked
+            messages[-1]["content"] = answer_bubble(stream.answer)
+            yield messages, render_cards(stream.answer), "", [*asked, question]
         except ValueError as exc:
             messages[-1]["content"] = bubble(f"⚠ {exc}")
             yield messages, "", question, asked

@@ -98,7 +98,7 @@ def score(assistants: dict[str, Assistant], model: RefusalModel, cases: Sequence
     for domain, assistant in assistants.items():
         answerer = assistant.answerer
         assert isinstance(answerer, ExtractiveAnswerer)
-        judges[domain] = ExtractiveAnswerer(answerer.make_query, answerer.sentence_vectors, model)
+        judges[domain] = answerer.with_refusal(model)
     rows = []
     for case in cases:
         answer = judges[case.domain].answer(case.item.question, case.item.lang, case.passages)

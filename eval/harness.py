@@ -21,6 +21,7 @@ from assistant.records import Answer
 from assistant.service import Assistant
 from assistant.settings import Settings
 from eval import metrics
+from eval.arguments import add_arguments
 from eval.report import write_reports
 from eval.systems import NaiveLangChain, System, akhbar_system
 
@@ -225,24 +226,13 @@ def evaluate(
     }
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--qa", action="append", required=True, type=Path, help="QA JSONL file (repeatable)")
-    p.add_argument("--corpus", action="append", default=[], type=Path, help="articles to ingest first")
-    p.add_argument("--k", default="1,3,5,10", help="cut-offs for Recall@k")
-    p.add_argument("--baselines", action="store_true", help="add dense-only, BM25-only and naive LangChain")
-    p.add_argument("--answerers", help="compare answerers in one run, e.g. extractive,llamacpp")
-    p.add_argument("--limit", type=int, help="only the first N questions")
-    p.add_argument(
-        "--hold-out-every",
-        type=int,
-        default=0,
-        metavar="N",
-        help="delete every N-th asked-about article after ingest; its questions count as unanswerable",
+def run_from_cli(argv: Sequence[str], settings: Settings) -> int:
+    """`akhbar eval ARGV`: the settings flags were parsed by the CLI, the rest are eval's own."""
+    parser = argparse.ArgumentParser(
+        prog="akhbar eval", description="Score retrieval and answers on QA sets (plus the settings flags of akhbar)."
     )
-    p.add_argument("--out", type=Path, default=Path("eval/out"), help="folder for report.json/.md/.png")
-
-
-def run_from_cli(args: argparse.Namespace, settings: Settings) -> int:
+    add_arguments(parser)
+    args = parser.parse_args(argv)
     ks = sorted({int(k) for k in args.k.split(",")})
     answerers = [name.strip() for name in (args.answerers or "").split(",") if name.strip()]
     report = evaluate(

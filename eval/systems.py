@@ -12,7 +12,9 @@ from assistant.language import detect_language
 from assistant.records import Answer, Passage
 from assistant.service import Assistant
 from ingest.articles import Article, ArticleSource
+from ingest.chunking import ChunkMeta
 from ingest.models import resolve_model
+from ingest.store import StoredChunk
 
 System = Callable[[str, int], Answer]  # (question, k) -> Answer with its retrieved passages
 
@@ -43,7 +45,9 @@ class NaiveLangChain:
         documents = [Document(page_content="\n\n".join(a.paragraphs), metadata=_metadata(a)) for a in articles]
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         chunks = splitter.split_documents(documents)
-        embeddings = HuggingFaceEmbeddings(model_name=str(resolve_model(assistant.settings)))
+        embeddings = HuggingFaceEmbeddings(
+            model_name=str(resolve_model(assistant.settings.model, assistant.settings.models_dir))
+        )
         self._tmp = tempfile.TemporaryDirectory(prefix="akhbar-naive-")
         self.store = Chroma.from_documents(chunks, embeddings, persist_directory=self._tmp.name)
         self.answerer: Answerer = assistant.answerer
@@ -53,17 +57,14 @@ class NaiveLangChain:
     def __call__(self, question: str, k: int) -> Answer:
         hits = self.store.similarity_search_with_score(question, k=k)
         passages = [
-            Passage.from_metadata(f"naive-{i}", doc.page_content, doc.metadata, score=-distance)
+            Passage.of(
+                StoredChunk(f"naive-{i}", doc.page_content, ChunkMeta.from_metadata(doc.metadata)), score=-distance
+            )
             for i, (doc, distance) in enumerate(hits)
         ]
-        passages = self.retriever.with_coverage(question, passages)
+        passages = self.retriever.with_coverage(self.retriever.query(question), passages)
         return self.answerer.answer(question, detect_language(question), passages)
 
 
 def _metadata(article: Article) -> dict[str, str | int]:
-    return {
-        "article_id": article.id,
-        "headline": article.headline,
-        "date": article.date or "",
-        "source": article.source,
-    }
+    return ChunkMeta(article.id, article.headline, article.date or "", article.source).to_metadata()

@@ -187,10 +187,10 @@ def parse_json_article(record: object, origin: str = "") -> Article:
     ``keywords``, ``url`` optional."""
     if not isinstance(record, dict):
         raise IngestError("expected a JSON object with 'title' and 'body'")
+    record = {name: clean_text(value) if isinstance(value, str) else value for name, value in record.items()}
     for name in ("title", "body"):
         if not isinstance(record.get(name), str) or not record[name].strip():
             raise IngestError(f"field '{name}' is missing or empty; it must be a non-empty string")
-    record = {name: clean_text(value) if isinstance(value, str) else value for name, value in record.items()}
     body = record["body"]
     blocks = re.split(r"\n\s*\n", body) if "\n\n" in body else body.split("\n")
     paragraphs = [p.strip() for p in blocks if p.strip()]

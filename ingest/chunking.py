@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from ingest.articles import Article
 
@@ -35,27 +36,60 @@ class Chunk:
         return f"{self.article.headline}\n{self.text}"
 
     @property
-    def search_text(self) -> str:
-        """What the lexical index sees: headline and date are searchable too."""
-        return f"{self.article.headline}\n{self.article.date or ''}\n{self.text}"
-
-    def metadata(self) -> dict[str, str | int]:
+    def meta(self) -> ChunkMeta:
         a = self.article
-        meta: dict[str, str | int] = {
-            "article_id": a.id,
-            "headline": a.headline,
-            "date": a.date or "",
-            "source": a.source,
-            "keywords": a.keywords,
-            "url": a.url,
-            "paragraph": self.paragraph,
-            "paragraph_end": self.paragraph_end,
-            "chunk_index": self.index,
-            "fingerprint": a.fingerprint,
-        }
-        if a.epoch is not None:
-            meta["epoch"] = a.epoch
-        return meta
+        return ChunkMeta(
+            article_id=a.id,
+            headline=a.headline,
+            date=a.date or "",
+            source=a.source,
+            keywords=a.keywords,
+            url=a.url,
+            paragraph=self.paragraph,
+            paragraph_end=self.paragraph_end,
+            chunk_index=self.index,
+            fingerprint=a.fingerprint,
+            epoch=a.epoch,
+        )
+
+
+@dataclass(frozen=True)
+class ChunkMeta:
+    """What is stored with a chunk: where it comes from (article, paragraphs) and how to filter it."""
+
+    article_id: str
+    headline: str = ""
+    date: str = ""  # ISO 8601, "" when unknown
+    source: str = ""
+    keywords: str = ""
+    url: str = ""
+    paragraph: int = 0  # first paragraph (0-based) the chunk covers
+    paragraph_end: int = 0  # last paragraph it covers
+    chunk_index: int = 0
+    fingerprint: str = ""  # the article's content hash
+    epoch: int | None = None  # the date as Unix seconds, for range filters
+
+    def to_metadata(self) -> dict[str, str | int]:
+        """As Chroma stores it (no None values: an undated chunk has no epoch key)."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_metadata(cls, meta: Mapping[str, Any]) -> ChunkMeta:
+        """From Chroma's stored dict; keys this version does not know are ignored."""
+        known = {f.name for f in fields(cls)} & set(meta)
+        values = {k: meta[k] for k in known}
+        values.setdefault("paragraph_end", values.get("paragraph", 0))
+        return cls(**values)
+
+    @property
+    def filter_fields(self) -> dict[str, Any]:
+        """The fields search filters read (article, date, source, keywords)."""
+        return {"article_id": self.article_id, "epoch": self.epoch, "source": self.source, "keywords": self.keywords}
+
+
+def search_text(headline: str, date: str, text: str) -> str:
+    """What the lexical index sees of a chunk: headline and date are searchable too."""
+    return f"{headline}\n{date}\n{text}"
 
 
 @dataclass(frozen=True)

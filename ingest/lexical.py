@@ -23,7 +23,6 @@ from ingest.filters import SearchFilters
 from ingest.store import ChunkStore
 from ingest.transliteration import NameLexicon
 
-META_KEYS = ("article_id", "epoch", "source", "keywords")
 FORMAT = 2  # bump when the analyzer or the name lexicon changes: older saved indexes are rebuilt
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -44,9 +43,8 @@ class LexicalIndex:
         words: set[str] = set()
         for chunk in store.scan():
             ids.append(chunk.id)
-            metadata.append({k: chunk.metadata[k] for k in META_KEYS if k in chunk.metadata})
-            meta = chunk.metadata
-            text = f"{meta.get('headline', '')}\n{meta.get('date', '')}\n{chunk.text}"
+            metadata.append({k: v for k, v in chunk.meta.filter_fields.items() if v is not None})
+            text = chunk.search_text
             corpus.append(analyze(text))
             words.update(w for w in WORD.findall(normalize_arabic(text)) if "\u0600" <= w[0] <= "\u06ff")
         bm25 = None
@@ -99,17 +97,6 @@ class LexicalIndex:
         docs, scores = self.bm25.retrieve([terms], k=k, show_progress=False, weight_mask=mask, n_threads=1)
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
-    def coverage(self, query: str, text: str) -> float | None:
-        """The share of the query's search terms, weighted by rarity (BM25's idf), that ``text``
-        contains; None when the query has no search terms. A passage that holds the question's
-        rare words is likelier to answer it than one that is merely about the same thing."""
-        terms = set(analyze(query))
-        if not terms:
-            return None
-        present = _term_set(text)
-        weights = {t: self.idf(t) for t in terms}
-        return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
-
     def idf(self, term: str) -> float:
         """Lucene's idf; a term the archive lacks gets the highest."""
         if self._doc_freqs is None:
@@ -120,10 +107,6 @@ class LexicalIndex:
 
 
 @lru_cache(maxsize=4096)  # the same passages come back for many questions
-def _term_set(text: str) -> frozenset[str]:
-    return frozenset(analyze(text))
-
-
 def synced_index(store: ChunkStore, folder: Path) -> LexicalIndex:
     """The persisted index if it matches the store's revision, else a fresh one (saved)."""
     index = LexicalIndex.load(folder)

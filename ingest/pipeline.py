@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.settings import Settings
 from ingest.articles import Article, ArticleSource, Skipped
 from ingest.chunking import Chunk, chunk_article, passage_sentences
 from ingest.embedder import Embedder
@@ -60,10 +59,22 @@ class IngestReport:
 
 
 class Ingestor:
-    def __init__(self, settings: Settings, embedder: Embedder, store: ChunkStore) -> None:
-        self.settings = settings
+    def __init__(
+        self,
+        embedder: Embedder,
+        store: ChunkStore,
+        lexical_dir: Path,
+        chunk_tokens: int,
+        chunk_overlap: int,
+        write_batch: int,
+    ) -> None:
+        """``write_batch`` chunks are embedded and written at a time; the BM25 side lives in ``lexical_dir``."""
         self.embedder = embedder
         self.store = store
+        self.lexical_dir = lexical_dir
+        self.chunk_tokens = chunk_tokens
+        self.chunk_overlap = chunk_overlap
+        self.write_batch = write_batch
         self.sentences = SentenceVectors(store.sentence_collection, embedder.embed_passages)
 
     def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestReport:
@@ -85,14 +96,14 @@ class Ingestor:
                 batch = []
         self._ingest_batch(batch, report, bar)
         bar.close()
-        synced_index(self.store, self.settings.lexical_dir)
+        synced_index(self.store, self.lexical_dir)
         report.seconds = time.perf_counter() - started
         return report
 
     def delete_article(self, article_id: str) -> int:
         """Remove an article from both retrieval legs; returns the chunks removed."""
         removed = self.store.delete_article(article_id)
-        synced_index(self.store, self.settings.lexical_dir)
+        synced_index(self.store, self.lexical_dir)
         return removed
 
     def _ingest_batch(self, articles: list[Article], report: IngestReport, bar: tqdm) -> None:
@@ -103,9 +114,7 @@ class Ingestor:
         pending: list[Chunk] = []
         stale: list[str] = []
         for article in latest.values():
-            chunks = chunk_article(
-                article, self.embedder.count_tokens, self.settings.chunk_tokens, self.settings.chunk_overlap
-            )
+            chunks = chunk_article(article, self.embedder.count_tokens, self.chunk_tokens, self.chunk_overlap)
             have = existing.get(article.id, set())
             fresh = {c.id for c in chunks}
             pending += [c for c in chunks if c.id not in have]
@@ -118,9 +127,8 @@ class Ingestor:
         bar.update(len(articles))
 
     def _write(self, chunks: list[Chunk], report: IngestReport, bar: tqdm) -> None:
-        size = self.settings.batch_size * 4
-        for start in range(0, len(chunks), size):
-            part = chunks[start : start + size]
+        for start in range(0, len(chunks), self.write_batch):
+            part = chunks[start : start + self.write_batch]
             began = time.perf_counter()
             vectors = self.embedder.embed_passages([c.embedding_text for c in part])
             # Sentence vectors first: a chunk stored is a chunk whose sentences can be answered from.
@@ -129,7 +137,3 @@ class Ingestor:
             self.store.add(part, vectors)
             report.added += len(part)
             bar.set_postfix(chunks=report.added, passages_s=f"{report.passages_per_second:.1f}")
-
-
-def ingest_paths(settings: Settings, paths: Iterable[Path], embedder: Embedder, progress: bool = True) -> IngestReport:
-    return Ingestor(settings, embedder, ChunkStore(settings)).ingest(list(paths), progress=progress)

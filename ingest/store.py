@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
 
-from assistant.settings import Settings
-from ingest.chunking import Chunk
+from ingest.chunking import Chunk, ChunkMeta, search_text
 
 Where = dict[str, Any]
 PAGE = 5000
@@ -21,33 +21,38 @@ PAGE = 5000
 class StoredChunk:
     id: str
     text: str
-    metadata: dict[str, Any]
+    meta: ChunkMeta
     distance: float | None = None
     embedding: np.ndarray | None = None
+
+    @property
+    def search_text(self) -> str:
+        return search_text(self.meta.headline, self.meta.date, self.text)
 
 
 class ChunkStore:
     """One Chroma collection of chunks, with a revision counter bumped on every write so
     the lexical index can tell whether it is in step."""
 
-    def __init__(self, settings: Settings) -> None:
-        if settings.chroma_url:
-            url = urlparse(settings.chroma_url)
+    def __init__(self, collection: str, chroma_dir: Path, chroma_url: str | None = None) -> None:
+        """A Chroma server at ``chroma_url`` when given, else a local store in ``chroma_dir``."""
+        if chroma_url:
+            url = urlparse(chroma_url)
             client = chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https"
             )
         else:
-            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(path=str(settings.chroma_dir))
+            chroma_dir.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(chroma_dir))
         self.client = client
         self.collection = client.get_or_create_collection(
-            settings.collection,
+            collection,
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
             metadata={"revision": 0},
         )
         self.sentence_collection = client.get_or_create_collection(
-            f"{settings.collection}-sentences", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            f"{collection}-sentences", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
 
     @property
@@ -84,7 +89,7 @@ class ChunkStore:
             ids=[c.id for c in chunks],
             embeddings=embeddings,
             documents=[c.text for c in chunks],
-            metadatas=[c.metadata() for c in chunks],  # type: ignore[misc]
+            metadatas=[c.meta.to_metadata() for c in chunks],  # type: ignore[misc]
         )
         self._bump()
 
@@ -111,7 +116,7 @@ class ChunkStore:
             include=["documents", "metadatas", "distances", "embeddings"],
         )
         return [
-            StoredChunk(i, d, dict(m), dist, np.asarray(e))
+            StoredChunk(i, d, ChunkMeta.from_metadata(m), dist, np.asarray(e))
             for i, d, m, dist, e in zip(
                 result["ids"][0],
                 result["documents"][0],  # type: ignore[index]
@@ -129,7 +134,9 @@ class ChunkStore:
         result = self.collection.get(ids=list(ids), include=include)  # type: ignore[arg-type]
         embeddings = result.get("embeddings")
         found = {
-            i: StoredChunk(i, d, dict(m), None, np.asarray(embeddings[k]) if embeddings is not None else None)  # type: ignore[index]
+            i: StoredChunk(
+                i, d, ChunkMeta.from_metadata(m), None, np.asarray(embeddings[k]) if embeddings is not None else None
+            )  # type: ignore[index]
             for k, (i, d, m) in enumerate(zip(result["ids"], result["documents"], result["metadatas"]))  # type: ignore[arg-type]
         }
         return [found[i] for i in ids if i in found]
@@ -142,5 +149,5 @@ class ChunkStore:
             if not page["ids"]:
                 return
             for i, d, m in zip(page["ids"], page["documents"], page["metadatas"]):  # type: ignore[arg-type]
-                yield StoredChunk(i, d, dict(m))
+                yield StoredChunk(i, d, ChunkMeta.from_metadata(m))
             offset += len(page["ids"])

@@ -20,8 +20,11 @@ from assistant.records import Passage
 from assistant.service import Assistant
 from assistant.settings import Settings
 from ingest.embedder import SentenceTransformerEmbedder
-from ingest.models import fetch_model
+from ingest.models import DEFAULT_MODEL, fetch_model
 
+# A test that needs one of these (directly or through another fixture) is in the slow tier:
+# the real model, the browser or the local LLM. `pytest -m "not slow"` runs the rest in seconds.
+SLOW_FIXTURES = {"model_dir", "chrome", "local_llm"}
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "eval" / "data"
 SAMPLE = DATA / "sample" / "000_e7c33985fd82abbb.txt"
@@ -35,7 +38,7 @@ ARTIFACTS = REPO / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
-    return fetch_model(Settings(model_cache=MODELS))
+    return fetch_model(DEFAULT_MODEL, MODELS)
 
 
 @pytest.fixture(scope="session")
@@ -184,3 +187,9 @@ def run_cli(*args: str, settings: Settings) -> subprocess.CompletedProcess[str]:
         cwd=REPO,
         env={"AKHBAR_MODEL_CACHE": str(settings.models_dir), "PATH": "/usr/bin:/bin"},
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

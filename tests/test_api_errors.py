@@ -8,8 +8,6 @@ from fastapi.testclient import TestClient
 from assistant import Assistant
 from assistant.api import create_app
 
-pytestmark = pytest.mark.slow
-
 
 class BrokenRetriever:
     """Stands in for a store that fails mid-request (a Chroma server going away)."""

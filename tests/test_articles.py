@@ -107,6 +107,7 @@ def test_one_bad_line_costs_that_line_only(tmp_path: Path):
         json.dumps({"id": "long-title", "title": "x" * 2000, "body": "b"}),
         json.dumps({"id": "separators", "title": "a\u2028b", "body": "one\u2029two\x85three"}, ensure_ascii=False),
         json.dumps({"id": "raw-surrogate", "title": "t", "body": "\ud800"}, ensure_ascii=False),
+        json.dumps({"id": "control-only", "title": "t", "body": "\x1b\x00"}),
         json.dumps({"id": "last", "title": "t", "body": "b"}),
     ]
     path = tmp_path / "mixed.jsonl"
@@ -121,6 +122,7 @@ def test_one_bad_line_costs_that_line_only(tmp_path: Path):
         f"{path}:3: JSON nested too deeply; an article is one flat object",
         f"{path}:4: field 'title' has 2,000 characters; a headline has at most 1,000",
         f"{path}:6: not UTF-8 (byte 47 of the line); re-save the file as UTF-8",
+        f"{path}:7: field 'body' is missing or empty; it must be a non-empty string",
     }
 
 
@@ -136,6 +138,7 @@ def test_empty_jsonl_and_broken_links_are_reported(tmp_path: Path):
 ANT = REPO.parent / "shared" / "data" / "ant-news" / "articles.jsonl.gz"
 
 
+@pytest.mark.slow  # reads the 25 MB archive
 @pytest.mark.skipif(not ANT.exists(), reason="the ANT archive lives in ../shared/data")
 def test_whole_ant_archive_reads_without_losing_an_article():
     items = list(read_file(ANT))

@@ -1,7 +1,9 @@
+from dataclasses import replace
+
 from conftest import SAMPLE
 
 from ingest.articles import Article, read_file
-from ingest.chunking import MODEL_LIMIT, chunk_article, split_sentences
+from ingest.chunking import MODEL_LIMIT, ChunkMeta, chunk_article, split_sentences
 
 
 def words(text: str) -> int:
@@ -56,3 +58,13 @@ def test_sample_chunks_fit_the_model_with_prefix_and_headline(embedder):
         assert embedder.count_tokens(chunk.text) <= 256
     assert len({c.id for c in chunks}) == len(chunks)
     assert chunks == chunk_article(article, embedder.count_tokens, max_tokens=256, overlap=48)  # stable ids
+
+
+def test_chunk_metadata_round_trips_through_chromas_dict():
+    meta = ChunkMeta("a1", "عنوان", "2018-02-10T14:56:59", "BBC", "سوريا", "http://x/1", 2, 3, 1, "f00", 1518274619)
+    assert ChunkMeta.from_metadata(meta.to_metadata()) == meta
+    undated = ChunkMeta("a2", paragraph=4)
+    assert "epoch" not in undated.to_metadata()  # Chroma stores no None
+    assert ChunkMeta.from_metadata({"article_id": "a2", "paragraph": 4, "added_later": "x"}) == replace(
+        undated, paragraph_end=4
+    )

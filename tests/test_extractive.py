@@ -13,8 +13,6 @@ NEWS = REPO / "tests" / "data" / "news-mini.jsonl"  # three short articles writt
 LEAD = "ضرب زلزال قوي جزيرة لومبوك الإندونيسية يوم الأحد"
 TOLL = "وقالت الوكالة الوطنية لإدارة الكوارث إن عدد القتلى ارتفع إلى 387 شخصا"
 
-pytestmark = pytest.mark.slow
-
 
 def known_gap(why: str) -> pytest.MarkDecorator:
     """What the answerer should do and does not yet (README, Known limits); strict, so a fix shows."""

@@ -17,7 +17,6 @@ from ingest.articles import Article, Skipped, read_file
 from ingest.chunking import chunk_article
 from ingest.embedder import SentenceTransformerEmbedder
 
-pytestmark = pytest.mark.slow
 FUZZ = os.environ.get("AKHBAR_FUZZ") == "1"
 EXAMPLES = {"reader": 6000 if FUZZ else 300, "ask": 2000 if FUZZ else 60, "api": 2000 if FUZZ else 100}
 MANGLED = "\ud800\udfff\x00\x07\x1b\x7f\x85\u2028\u2029\ufeff\u200f\ue000\r"
@@ -73,9 +72,10 @@ def token_counter(embedder: SentenceTransformerEmbedder):
 @given(st.lists(lines, min_size=1, max_size=6))
 def test_reader_reports_or_reads_every_line(tmp_path: Path, token_counter, fuzz_lines: list[bytes]) -> None:
     path = tmp_path / "fuzz.jsonl"
-    path.write_bytes(b"\n".join(line.replace(b"\n", b" ") for line in fuzz_lines))
+    data = b"\n".join(line.replace(b"\n", b" ") for line in fuzz_lines)
+    path.write_bytes(data)
     items = list(read_file(path))
-    filled = sum(1 for line in fuzz_lines if line.replace(b"\n", b" ").strip())
+    filled = sum(1 for line in data.removeprefix(b"\xef\xbb\xbf").split(b"\n") if line.strip())
     assert len(items) == (filled or 1)  # one result per line; an all-blank file is one "empty file"
     for item in items:
         if isinstance(item, Skipped):

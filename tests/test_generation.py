@@ -13,7 +13,7 @@ from conftest import REPO, SAMPLE, SAMPLE_ID, generative_settings
 from langchain_core.language_models import FakeListChatModel
 from ollama_shim import ollama_shim
 
-from assistant import Answer, Assistant
+from assistant import Assistant
 from assistant.followup import Condenser, condense_question
 from assistant.generative import format_passages
 from assistant.llm import LLM, connect_llm
@@ -40,10 +40,11 @@ def backend_settings(request, archive: Assistant, local_llm: LocalLLM) -> Iterat
 
 def test_each_backend_streams_then_checks_citations(archive: Assistant, backend_settings):
     generative = Assistant.from_settings(backend_settings, embedder=archive.embedder)
-    items = list(generative.stream(QUESTION))
-    deltas, final = [i for i in items if isinstance(i, str)], items[-1]
+    stream = generative.stream(QUESTION)
+    deltas = list(stream)
+    final = stream.answer
     assert len(deltas) > 5  # tokens arrived one by one
-    assert isinstance(final, Answer) and final.answerer == backend_settings.answerer
+    assert final.answerer == backend_settings.answerer
     assert final.text.startswith(deltas[0].strip()[:5]) and final.passages[0].article_id == SAMPLE_ID
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", final.text)}
     assert markers <= set(range(1, len(final.passages) + 1))  # none dangling

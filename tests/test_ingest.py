@@ -10,7 +10,6 @@ from conftest import SAMPLE, SAMPLE_ID, copy_sample, run_cli
 from assistant.service import Assistant
 from assistant.settings import Settings
 from ingest.lexical import LexicalIndex
-from ingest.pipeline import Ingestor
 
 
 def test_reingest_adds_nothing(assistant: Assistant):
@@ -78,12 +77,12 @@ def test_interrupted_ingest_resumes_without_duplicates(assistant: Assistant, tmp
         copy_sample(folder, f"article{i}.txt")
     assistant.settings = assistant.settings.model_copy(update={"batch_size": 2})  # 8 chunks a write
     # Two embedding calls a write (the chunks, then their sentences): the second write is interrupted.
-    broken = Ingestor(assistant.settings, InterruptingEmbedder(assistant.embedder, allowed=2), assistant.store)
+    broken = assistant.ingestor(InterruptingEmbedder(assistant.embedder, allowed=2))
     with pytest.raises(KeyboardInterrupt):
         broken.ingest([folder], progress=False)
     partial = assistant.store.count()
     assert partial > 0
-    resumed = Ingestor(assistant.settings, assistant.embedder, assistant.store).ingest([folder], progress=False)
+    resumed = assistant.ingestor().ingest([folder], progress=False)
     assert resumed.unchanged == partial and resumed.removed == 0
     ids = [c.id for c in assistant.store.scan()]
     assert len(ids) == len(set(ids)) == partial + resumed.added
@@ -133,13 +132,14 @@ def test_delete_removes_article_from_both_legs(assistant: Assistant, tmp_path: P
 def test_stored_metadata_and_vectors(assistant: Assistant):
     assistant.ingest([SAMPLE])
     chunk = assistant.store.get([next(assistant.store.scan()).id], with_embeddings=True)[0]
-    assert {k: chunk.metadata[k] for k in ("article_id", "date", "source", "epoch")} == {
-        "article_id": SAMPLE_ID,
-        "date": "2014-11-13T06:11:00",
-        "source": "وكالة فرانس برس",
-        "epoch": 1415859060,
-    }
-    assert chunk.metadata["headline"].startswith("«داعش»")
+    meta = chunk.meta
+    assert (meta.article_id, meta.date, meta.source, meta.epoch) == (
+        SAMPLE_ID,
+        "2014-11-13T06:11:00",
+        "وكالة فرانس برس",
+        1415859060,
+    )
+    assert meta.headline.startswith("«داعش»") and meta.fingerprint and meta.paragraph <= meta.paragraph_end
     assert np.isclose(np.linalg.norm(chunk.embedding), 1.0, atol=1e-3)
 
 
