@@ -80,7 +80,7 @@ class Retriever:
         self._lexical: LexicalIndex | None = None
         self.query_vector = lru_cache(maxsize=256)(self._embed_query)
         self._queries = lru_cache(maxsize=256)(self._make_query)
-        self.sentences = SentenceVectors(store.sentence_collection, embedder.embed_passages)
+        self.sentences = SentenceVectors(store, embedder.embed_passages)
 
     def _embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
@@ -120,6 +120,8 @@ class Retriever:
 
     @property
     def lexical(self) -> LexicalIndex:
+        # Another process (an ingest beside this server) may have written: reopen, then rebuild.
+        self.store.refresh()
         if self._lexical is None or self._lexical.revision != self.store.revision:
             self._lexical = synced_index(self.store, self.lexical_dir)
         return self._lexical

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answerers import Answerer, build_answerer
 from assistant.followup import Condenser
@@ -23,6 +23,19 @@ from ingest.models import resolve_model
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.sanitize import clean_text, has_words
 from ingest.store import ChunkStore
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question on its way through the retrieval chain; each step fills in a field."""
+
+    question: str
+    history: tuple[str, ...]  # earlier questions, oldest first
+    k: int
+    filters: SearchFilters | None
+    language: str = ""
+    standalone: str = ""  # the question rewritten to stand alone (follow-ups)
+    passages: list[Passage] = field(default_factory=list)
 
 
 class LimitExceeded(ValueError):
@@ -80,21 +93,19 @@ class Assistant:
         )
         return cls(settings, embedder, store, retriever, build_answerer(settings, retriever, llm), llm)
 
-    def _retrieval_chain(self) -> Runnable:
-        def retrieve(x: dict[str, Any]) -> list[Passage]:
-            return self.retriever.search(x["standalone"], x["k"], x["filters"])
+    def _retrieval_chain(self) -> Runnable[Turn, Turn]:
+        def detect(turn: Turn) -> Turn:
+            return replace(turn, language=detect_language(turn.question))
 
-        return (
-            RunnablePassthrough.assign(language=RunnableLambda(lambda x: detect_language(x["question"])))
-            | RunnablePassthrough.assign(
-                standalone=RunnableLambda(lambda x: self.condense(x["question"], x["history"]))
-            )
-            | RunnablePassthrough.assign(passages=RunnableLambda(retrieve))
-        )
+        def condense(turn: Turn) -> Turn:
+            return replace(turn, standalone=self.condense(turn.question, turn.history))
 
-    def _retrieve(
-        self, question: str, history: Sequence[str], k: int | None, filters: SearchFilters | None
-    ) -> dict[str, Any]:
+        def retrieve(turn: Turn) -> Turn:
+            return replace(turn, passages=self.retriever.search(turn.standalone, turn.k, turn.filters))
+
+        return RunnableLambda(detect) | RunnableLambda(condense) | RunnableLambda(retrieve)
+
+    def _retrieve(self, question: str, history: Sequence[str], k: int | None, filters: SearchFilters | None) -> Turn:
         limit = self.settings.max_question_chars
         question = clean_text(question).strip()
         if not question:
@@ -105,13 +116,11 @@ class Assistant:
             raise LimitExceeded(f"k over {self.settings.max_top_k}", "max_top_k")
         if not has_words(question):
             raise ValueError("the question has no words or numbers; ask something about the archive")
-        history = [clean_text(h) for h in history]
-        return self.retrieval_chain.invoke(
-            {"question": question, "history": history, "k": k or self.settings.top_k, "filters": filters}
-        )
+        turn = Turn(question, tuple(clean_text(h) for h in history), k or self.settings.top_k, filters)
+        return self.retrieval_chain.invoke(turn)
 
     def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
-        return self._retrieve(question, [], k, filters)["passages"]
+        return self._retrieve(question, [], k, filters).passages
 
     def stream(
         self, question: str, history: Sequence[str] = (), k: int | None = None, filters: SearchFilters | None = None
@@ -122,15 +131,15 @@ class Assistant:
         cannot be asked raises ``ValueError`` (``LimitExceeded`` for a limit) here, before any item,
         so that a server can still answer with an error status instead of a cut stream."""
         started = time.perf_counter()
-        state = self._retrieve(question, history, k, filters)
-        return AnswerStream(self._answer_items(state, started))
+        turn = self._retrieve(question, history, k, filters)
+        return AnswerStream(self._answer_items(turn, started))
 
-    def _answer_items(self, state: dict[str, Any], started: float) -> Iterator[str | Answer]:
+    def _answer_items(self, turn: Turn, started: float) -> Iterator[str | Answer]:
         retrieved = time.perf_counter()
-        for item in self.answerer.stream(state["question"], state["language"], state["passages"]):
+        for item in self.answerer.stream(turn.question, turn.language, turn.passages):
             if isinstance(item, Answer):
                 timings = {"retrieve_s": retrieved - started, "total_s": time.perf_counter() - started}
-                yield replace(item, standalone_question=state["standalone"], timings=timings)
+                yield replace(item, standalone_question=turn.standalone, timings=timings)
             else:
                 yield item
 

@@ -11,7 +11,6 @@ import logging
 import math
 import shutil
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +105,6 @@ class LexicalIndex:
         return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
 
 
-@lru_cache(maxsize=4096)  # the same passages come back for many questions
 def synced_index(store: ChunkStore, folder: Path) -> LexicalIndex:
     """The persisted index if it matches the store's revision, else a fresh one (saved)."""
     index = LexicalIndex.load(folder)

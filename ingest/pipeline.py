@@ -75,7 +75,7 @@ class Ingestor:
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
         self.write_batch = write_batch
-        self.sentences = SentenceVectors(store.sentence_collection, embedder.embed_passages)
+        self.sentences = SentenceVectors(store, embedder.embed_passages)
 
     def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestReport:
         """Read every article under ``paths``; bad ones are reported in the result and skipped."""

@@ -12,7 +12,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from chromadb.api.models.Collection import Collection
+
+from ingest.store import ChunkStore
 
 EmbedPassages = Callable[[Sequence[str]], np.ndarray]
 GET_PAGE = 500  # ids per Chroma get: its SQLite side binds each id as a parameter
@@ -27,8 +28,8 @@ class SentenceVectors:
     embedded and kept in memory only: a query never writes to Chroma, which another process
     (an ingest, a second server) may be writing."""
 
-    def __init__(self, collection: Collection, embed: EmbedPassages, cache_size: int = 20_000) -> None:
-        self.collection = collection
+    def __init__(self, store: ChunkStore, embed: EmbedPassages, cache_size: int = 20_000) -> None:
+        self.store = store  # its sentence collection is looked up at each use: a refresh reopens it
         self.embed = embed
         self.cache_size = cache_size
         self._computed: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -57,14 +58,14 @@ class SentenceVectors:
         missing = [s for s in dict.fromkeys(sentences) if sentence_id(s) not in found]
         if missing:
             vectors = np.asarray(self.embed(missing), dtype=np.float32)
-            self.collection.upsert(ids=[sentence_id(s) for s in missing], embeddings=vectors)
+            self.store.sentence_collection.upsert(ids=[sentence_id(s) for s in missing], embeddings=vectors)
         return len(missing)
 
     def _stored(self, sentences: Sequence[str]) -> dict[str, np.ndarray]:
         ids = list(dict.fromkeys(sentence_id(s) for s in sentences))
         found: dict[str, np.ndarray] = {}
         for start in range(0, len(ids), GET_PAGE):
-            result = self.collection.get(ids=ids[start : start + GET_PAGE], include=["embeddings"])
+            result = self.store.sentence_collection.get(ids=ids[start : start + GET_PAGE], include=["embeddings"])
             embeddings = result["embeddings"]
             if embeddings is None:
                 continue

@@ -36,24 +36,31 @@ class ChunkStore:
 
     def __init__(self, collection: str, chroma_dir: Path, chroma_url: str | None = None) -> None:
         """A Chroma server at ``chroma_url`` when given, else a local store in ``chroma_dir``."""
-        if chroma_url:
-            url = urlparse(chroma_url)
+        self.name = collection
+        self.chroma_dir = chroma_dir
+        self.chroma_url = chroma_url
+        self._open()
+
+    def _open(self) -> None:
+        if self.chroma_url:
+            url = urlparse(self.chroma_url)
             client = chromadb.HttpClient(
                 host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https"
             )
         else:
-            chroma_dir.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(path=str(chroma_dir))
+            self.chroma_dir.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(self.chroma_dir))
         self.client = client
         self.collection = client.get_or_create_collection(
-            collection,
+            self.name,
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
             metadata={"revision": 0},
         )
         self.sentence_collection = client.get_or_create_collection(
-            f"{collection}-sentences", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            f"{self.name}-sentences", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
+        self._seen_revision = self.revision
 
     @property
     def revision(self) -> int:
@@ -61,8 +68,25 @@ class ChunkStore:
         metadata = self.client.get_collection(self.collection.name).metadata or {}
         return int(metadata.get("revision", 0))
 
+    def refresh(self) -> bool:
+        """Catch up with writes another process made since this one last looked; True if there were.
+
+        A local PersistentClient keeps its vector index in memory: ids another process added
+        are unknown to it ("Error finding id") until it is reopened. A Chroma server needs no
+        reopening. Clients of the same folder in this process share one index and see each
+        other's writes; reopening releases it only when this store holds the last of them."""
+        current = self.revision
+        if current == self._seen_revision:
+            return False
+        if not self.chroma_url:
+            self.client.close()  # type: ignore[attr-defined]  # on Client, not in the ClientAPI protocol
+            self._open()
+        self._seen_revision = current
+        return True
+
     def _bump(self) -> None:
-        self.collection.modify(metadata={"revision": self.revision + 1})
+        self._seen_revision = self.revision + 1
+        self.collection.modify(metadata={"revision": self._seen_revision})
 
     def count(self) -> int:
         return self.collection.count()
