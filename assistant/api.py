@@ -56,7 +56,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kinds = {400: "invalid", 404: "not_found", 405: "method_not_allowed"}
-        return error(exc.status_code, kinds.get(exc.status_code, "http"), str(exc.detail).splitlines()[0])
+        return error(exc.status_code, kinds.get(exc.status_code, "http"), str(exc.detail).partition("\n")[0])
 
     @app.exception_handler(RequestValidationError)
     def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
