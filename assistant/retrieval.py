@@ -121,8 +121,8 @@ class Retriever:
     @property
     def lexical(self) -> LexicalIndex:
         # Another process (an ingest beside this server) may have written: reopen, then rebuild.
-        self.store.refresh()
-        if self._lexical is None or self._lexical.revision != self.store.revision:
+        revision = self.store.refresh()
+        if self._lexical is None or self._lexical.revision != revision:
             self._lexical = synced_index(self.store, self.lexical_dir)
         return self._lexical
 

@@ -68,8 +68,8 @@ class ChunkStore:
         metadata = self.client.get_collection(self.collection.name).metadata or {}
         return int(metadata.get("revision", 0))
 
-    def refresh(self) -> bool:
-        """Catch up with writes another process made since this one last looked; True if there were.
+    def refresh(self) -> int:
+        """Catch up with writes another process made since this one last looked; the revision now.
 
         A local PersistentClient keeps its vector index in memory: ids another process added
         are unknown to it ("Error finding id") until it is reopened. A Chroma server needs no
@@ -77,12 +77,12 @@ class ChunkStore:
         other's writes; reopening releases it only when this store holds the last of them."""
         current = self.revision
         if current == self._seen_revision:
-            return False
+            return current
         if not self.chroma_url:
             self.client.close()  # type: ignore[attr-defined]  # on Client, not in the ClientAPI protocol
             self._open()
         self._seen_revision = current
-        return True
+        return current
 
     def _bump(self) -> None:
         self._seen_revision = self.revision + 1
