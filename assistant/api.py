@@ -7,9 +7,11 @@ import logging
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import Literal
 
 import gradio as gr
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictInt
@@ -20,13 +22,14 @@ from assistant.openai_compat import ChatRequest, completion, completion_chunks
 from assistant.records import AnswerStream, Passage
 from assistant.service import Assistant, LimitExceeded
 from assistant.ui import build_ui, launch_kwargs
+from ingest.articles import Article, read_json_upload, read_jsonl_upload
 from ingest.filters import SearchFilters
 
 logger = logging.getLogger(__name__)
 EMBED_EXAMPLE = Path(__file__).parent / "static" / "embed-example.html"
 
 
-class SearchRequest(BaseModel):
+class QuestionRequest(BaseModel):
     question: str
     k: StrictInt | None = Field(None, ge=1)  # strict: JSON true is not k = 1
     since: str | None = Field(None, description="ISO date, inclusive")
@@ -38,7 +41,11 @@ class SearchRequest(BaseModel):
         return SearchFilters.parse(self.since, self.until, self.source, self.keyword)
 
 
-class AskRequest(SearchRequest):
+class SearchRequest(QuestionRequest):
+    mode: Literal["hybrid", "dense", "lexical"] | None = Field(None, description="default: the server's retrieval")
+
+
+class AskRequest(QuestionRequest):
     history: list[str] = Field(default_factory=list, description="earlier questions, oldest first")
     stream: bool = Field(False, description="Server-Sent Events: `token` events, then one `answer` event")
 
@@ -90,7 +97,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.post("/v1/search")
     def search(request: SearchRequest) -> JSONResponse:
         try:
-            passages = assistant.search(request.question, request.k, request.filters())
+            passages = assistant.search(request.question, request.k, request.filters(), request.mode)
         except ValueError as exc:
             return rejected(exc)
         return JSONResponse({"passages": [asdict(p) for p in passages]})
@@ -115,6 +122,27 @@ def create_app(assistant: Assistant) -> FastAPI:
             return StreamingResponse(completion_chunks(items, request.model), media_type="text/event-stream")
         return JSONResponse(completion(items.answer, request.model))
 
+    @app.post("/v1/articles", status_code=200)
+    async def add_articles(request: Request) -> JSONResponse:
+        """Articles as JSON (one, a list, or {"articles": [...]}) or JSONL (Content-Type
+        application/x-ndjson), read and checked as `akhbar ingest` reads files; admin keys only."""
+        raw = await request.body()
+        jsonl = any(kind in request.headers.get("content-type", "") for kind in ("ndjson", "jsonl"))
+        items = list(read_jsonl_upload(raw, "body") if jsonl else read_json_upload(raw, "body"))
+        articles = [item for item in items if isinstance(item, Article)]
+        if not articles:
+            skipped = [str(item) for item in items]
+            return error(422, "invalid", skipped[0] if skipped else "no articles in the body", skipped=skipped)
+        report = await run_in_threadpool(assistant.add_articles, items)
+        return JSONResponse({"ids": list(dict.fromkeys(a.id for a in articles)), **report.as_dict()})
+
+    @app.delete("/v1/articles/{article_id}")
+    def delete_article(article_id: str) -> JSONResponse:
+        removed = assistant.delete_article(article_id)
+        if not removed:
+            return error(404, "not_found", f"no article with id {article_id!r}")
+        return JSONResponse({"id": article_id, "chunks_removed": removed})
+
     @app.get("/v1/sources/{chunk_id}")
     def source(chunk_id: str) -> JSONResponse:
         found = assistant.store.get([chunk_id])
@@ -131,6 +159,11 @@ def create_app(assistant: Assistant) -> FastAPI:
         return RedirectResponse(url=f"{settings.root_path}/chat/")
 
     return gr.mount_gradio_app(app, build_ui(assistant), path="/chat", **launch_kwargs())
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `akhbar serve --workers N` process, its settings from ``AKHBAR_*``."""
+    return create_app(Assistant.from_settings())
 
 
 def sse(stream: AnswerStream) -> Iterator[str]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -15,6 +17,9 @@ from assistant.records import Answer
 from assistant.settings import Settings
 from ingest.filters import SearchFilters
 from prompts import load_prompt
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
 
 # Flags that override a setting of the same name (None = not given).
 SETTING_FLAGS = {
@@ -31,9 +36,12 @@ SETTING_FLAGS = {
 }
 
 
+def flag_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {name: getattr(args, name) for name in SETTING_FLAGS.values() if getattr(args, name, None) is not None}
+
+
 def build_settings(args: argparse.Namespace) -> Settings:
-    overrides = {name: getattr(args, name) for name in SETTING_FLAGS.values() if getattr(args, name, None) is not None}
-    return Settings(**overrides)
+    return Settings(**flag_overrides(args))
 
 
 def format_answer(answer: Answer) -> str:
@@ -61,9 +69,23 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.service import Assistant
 
     assistant = Assistant.from_settings(settings)
-    report = assistant.ingest([Path(p) for p in args.paths], progress=not args.json)
-    print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else report.summary())
+
+    def ingest(paths: list[Path]) -> IngestReport:
+        report = assistant.ingest(paths, progress=not args.json and not args.watch)
+        print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else report.summary(), flush=True)
+        return report
+
+    report = ingest([Path(p) for p in args.paths])
     missing = [p for p in args.paths if not Path(p).exists()]  # reported as skipped; the rest went in
+    if args.watch:
+        if missing:
+            print(f"cannot watch {', '.join(missing)}: no such folder", file=sys.stderr)
+            return 1
+        from ingest.watch import watch_folders
+
+        print(f"watching {', '.join(args.paths)} for new articles (Ctrl-C stops)", file=sys.stderr, flush=True)
+        watch_folders([Path(p) for p in args.paths], ingest)
+        return 0
     return 1 if missing or (report.articles == 0 and report.skipped) else 0
 
 
@@ -111,11 +133,18 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    run = {"host": args.host, "port": args.port, "root_path": settings.root_path, "log_level": "warning"}
+    if args.workers > 1:
+        if not settings.chroma_url:
+            raise ValueError("--workers above 1 needs a Chroma server: set AKHBAR_CHROMA_URL")
+        # Each worker process builds its settings from the environment: the flags given here go there.
+        os.environ.update({f"AKHBAR_{name.upper()}": str(value) for name, value in flag_overrides(args).items()})
+        uvicorn.run("assistant.api:app_from_environment", factory=True, workers=args.workers, **run)
+        return 0
     from assistant.api import create_app
     from assistant.service import Assistant
 
-    app = create_app(Assistant.from_settings(settings))
-    uvicorn.run(app, host=args.host, port=args.port, root_path=settings.root_path, log_level="warning")
+    uvicorn.run(create_app(Assistant.from_settings(settings)), **run)
     return 0
 
 
@@ -152,6 +181,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="add articles (files or folders) to the archive")
     p.add_argument("paths", nargs="+")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--watch", action="store_true", help="then keep ingesting files dropped into the folders")
     p.set_defaults(run=cmd_ingest)
 
     p = sub.add_parser("ask", parents=[common, filters], help="answer a question with citations")
@@ -173,6 +203,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="serve the HTTP API with the chat at /chat")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="API processes (above 1 needs AKHBAR_CHROMA_URL)")
     p.set_defaults(run=cmd_serve)
 
     p = sub.add_parser("delete", parents=[common], help="remove an article from the archive")

@@ -17,7 +17,7 @@ from assistant.short_answer import ARABIC_MONTHS, MONTH_TERMS
 from ingest.arabic import analyze
 from ingest.embedder import Embedder
 from ingest.filters import SearchFilters
-from ingest.lexical import LexicalIndex, synced_index
+from ingest.lexical import LexicalSnapshot, LiveLexicalIndex
 from ingest.sentence_store import SentenceVectors
 from ingest.store import ChunkStore, StoredChunk
 
@@ -69,7 +69,6 @@ class Retriever:
             raise ValueError(f"retrieval mode {mode!r} unknown; use one of {', '.join(MODES)}")
         self.embedder = embedder
         self.store = store
-        self.lexical_dir = lexical_dir
         self.top_k = top_k
         self.candidates = candidates
         self.mode = mode
@@ -77,7 +76,7 @@ class Retriever:
         self.archive_language = archive_language
         self.cross_lingual_lexical_weight = cross_lingual_lexical_weight
         self.duplicate_cosine = duplicate_cosine
-        self._lexical: LexicalIndex | None = None
+        self.lexical_index = LiveLexicalIndex(store, lexical_dir)
         self.query_vector = lru_cache(maxsize=256)(self._embed_query)
         self._queries = lru_cache(maxsize=256)(self._make_query)
         self.sentences = SentenceVectors(store, embedder.embed_passages)
@@ -119,12 +118,9 @@ class Retriever:
         )
 
     @property
-    def lexical(self) -> LexicalIndex:
-        # Another process (an ingest beside this server) may have written: reopen, then rebuild.
-        revision = self.store.refresh()
-        if self._lexical is None or self._lexical.revision != revision:
-            self._lexical = synced_index(self.store, self.lexical_dir)
-        return self._lexical
+    def lexical(self) -> LexicalSnapshot:
+        """The BM25 side as of the store's latest write, this process's or another's."""
+        return self.lexical_index.current()
 
     def search(
         self, question: str, k: int | None = None, filters: SearchFilters | None = None, mode: str | None = None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from assistant.llm import LLM, connect_llm
 from assistant.records import Answer, AnswerStream, Passage
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
+from ingest.articles import Article, Skipped
 from ingest.embedder import Embedder, SentenceTransformerEmbedder
 from ingest.filters import SearchFilters
 from ingest.models import resolve_model
@@ -33,6 +35,7 @@ class Turn:
     history: tuple[str, ...]  # earlier questions, oldest first
     k: int
     filters: SearchFilters | None
+    mode: str | None = None  # hybrid, dense or lexical; None = the configured one
     language: str = ""
     standalone: str = ""  # the question rewritten to stand alone (follow-ups)
     passages: list[Passage] = field(default_factory=list)
@@ -66,6 +69,7 @@ class Assistant:
         self.llm = llm
         self.condense = Condenser(llm)
         self.retrieval_chain = self._retrieval_chain()
+        self._writes = threading.Lock()  # one write at a time from this process: API pushes, uploads
 
     @classmethod
     def from_settings(
@@ -78,7 +82,13 @@ class Assistant:
             model = resolve_model(settings.model, settings.models_dir)
             embedder = SentenceTransformerEmbedder(model, settings.device, settings.batch_size)
         llm = connect_llm(settings)
-        store = ChunkStore(settings.collection, settings.chroma_dir, settings.chroma_url)
+        store = ChunkStore(
+            settings.collection,
+            settings.chroma_dir,
+            settings.chroma_url,
+            settings.chroma_write_retry_s,
+            settings.chroma_read_retry_s,
+        )
         retriever = Retriever(
             embedder,
             store,
@@ -101,11 +111,18 @@ class Assistant:
             return replace(turn, standalone=self.condense(turn.question, turn.history))
 
         def retrieve(turn: Turn) -> Turn:
-            return replace(turn, passages=self.retriever.search(turn.standalone, turn.k, turn.filters))
+            return replace(turn, passages=self.retriever.search(turn.standalone, turn.k, turn.filters, turn.mode))
 
         return RunnableLambda(detect) | RunnableLambda(condense) | RunnableLambda(retrieve)
 
-    def _retrieve(self, question: str, history: Sequence[str], k: int | None, filters: SearchFilters | None) -> Turn:
+    def _retrieve(
+        self,
+        question: str,
+        history: Sequence[str],
+        k: int | None,
+        filters: SearchFilters | None,
+        mode: str | None = None,
+    ) -> Turn:
         limit = self.settings.max_question_chars
         question = clean_text(question).strip()
         if not question:
@@ -116,11 +133,14 @@ class Assistant:
             raise LimitExceeded(f"k over {self.settings.max_top_k}", "max_top_k")
         if not has_words(question):
             raise ValueError("the question has no words or numbers; ask something about the archive")
-        turn = Turn(question, tuple(clean_text(h) for h in history), k or self.settings.top_k, filters)
+        turn = Turn(question, tuple(clean_text(h) for h in history), k or self.settings.top_k, filters, mode)
         return self.retrieval_chain.invoke(turn)
 
-    def search(self, question: str, k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
-        return self._retrieve(question, [], k, filters).passages
+    def search(
+        self, question: str, k: int | None = None, filters: SearchFilters | None = None, mode: str | None = None
+    ) -> list[Passage]:
+        """The ``k`` best passages; ``mode`` (hybrid, dense, lexical) overrides the configured retrieval."""
+        return self._retrieve(question, [], k, filters, mode).passages
 
     def stream(
         self, question: str, history: Sequence[str] = (), k: int | None = None, filters: SearchFilters | None = None
@@ -152,11 +172,23 @@ class Assistant:
         """The ingest pipeline into this assistant's store (with another embedder, for benchmarks and tests)."""
         s = self.settings
         return Ingestor(
-            embedder or self.embedder, self.store, s.lexical_dir, s.chunk_tokens, s.chunk_overlap, s.batch_size * 4
+            embedder or self.embedder,
+            self.store,
+            self.retriever.lexical_index,
+            s.chunk_tokens,
+            s.chunk_overlap,
+            s.batch_size * 4,
         )
 
     def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestReport:
-        return self.ingestor().ingest([Path(p) for p in paths], progress=progress)
+        with self._writes:
+            return self.ingestor().ingest([Path(p) for p in paths], progress=progress)
+
+    def add_articles(self, items: Iterable[Article | Skipped]) -> IngestReport:
+        """Store articles pushed while serving; the lexical index merges in the background."""
+        with self._writes:
+            return self.ingestor().ingest_items(items, progress=False, settle=False)
 
     def delete_article(self, article_id: str) -> int:
-        return self.ingestor().delete_article(article_id)
+        with self._writes:
+            return self.ingestor().delete_article(article_id)

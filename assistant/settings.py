@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     chroma_path: Path | None = Field(None, description="Chroma folder; default <data_dir>/chroma")
     chroma_url: str | None = Field(None, description="a Chroma server, e.g. http://127.0.0.1:8000")
     collection: str = "akhbar"
+    # While a Chroma server is unreachable (a restart): writes wait this long, so an ingest rides it
+    # out and loses nothing; reads fail after chroma_read_retry_s with a 503 instead of hanging.
+    chroma_write_retry_s: float = Field(120.0, ge=0)
+    chroma_read_retry_s: float = Field(2.0, ge=0)
 
     # Embedding and chunking (SentenceTransformerEmbedder, Ingestor).
     model: str = Field(DEFAULT_MODEL, description="embedding model name or a local folder")
@@ -72,6 +76,9 @@ class Settings(BaseSettings):
     # Server: the HTTP API (`akhbar serve`) and its limits. No keys configured = open, for a loopback demo.
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="comma-separated bearer keys")
     api_keys_file: Path | None = Field(None, description="one key per line; '#' comments")
+    admin_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="bearer keys that may also add and delete articles; none = writes off"
+    )
     revoked_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="keys answered with 403")
     public_chat: bool = Field(False, description="the /chat page opens without a key")
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="default: same origin only")
@@ -80,9 +87,10 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=1)
     max_top_k: int = Field(20, ge=1)
     max_body_bytes: int = Field(64_000, ge=256)
+    max_upload_bytes: int = Field(16_000_000, ge=256, description="largest article batch POSTed to /v1/articles")
     rate_limit_per_minute: int = Field(120, ge=1, description="requests per key (or client address) a minute")
 
-    @field_validator("api_keys", "revoked_keys", "cors_origins", "frame_ancestors", mode="before")
+    @field_validator("api_keys", "admin_keys", "revoked_keys", "cors_origins", "frame_ancestors", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -95,6 +103,9 @@ class Settings(BaseSettings):
             lines = self.api_keys_file.read_text(encoding="utf-8").splitlines()
             keys |= {line.strip() for line in lines if line.strip() and not line.startswith("#")}
         return keys - set(self.revoked_keys)
+
+    def valid_admin_keys(self) -> set[str]:
+        return set(self.admin_keys) - set(self.revoked_keys)
 
     @property
     def chroma_dir(self) -> Path:

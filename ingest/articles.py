@@ -95,7 +95,7 @@ def read_file(path: Path) -> Iterator[Article | Skipped]:
     if path.name.endswith((".jsonl", ".jsonl.gz")):
         if not raw.strip():
             yield Skipped(str(path), "empty file; expected one JSON article per line")
-        yield from _read_jsonl(path, raw)
+        yield from _read_jsonl(str(path), raw)
         return
     try:
         yield parse_text_article(raw.decode("utf-8"), article_id=path.stem, origin=str(path))
@@ -145,32 +145,60 @@ def parse_text_article(text: str, article_id: str, origin: str = "") -> Article:
     )
 
 
-def _read_jsonl(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
+def _read_jsonl(label: str, raw: bytes) -> Iterator[Article | Skipped]:
     # Records end at "\n" only: str.splitlines() would also split at a U+2028 or U+0085 inside a
     # string, cutting one valid article into two invalid lines. Each line is decoded on its own,
     # so one line that is not UTF-8 costs that article only.
     for number, line in enumerate(raw.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        origin = f"{path}:{number}"
-        try:
-            record = json.loads(line.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            yield Skipped(origin, f"not UTF-8 (byte {exc.start} of the line); re-save the file as UTF-8")
-            continue
-        except json.JSONDecodeError as exc:
-            yield Skipped(origin, f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        except RecursionError:
-            yield Skipped(origin, "JSON nested too deeply; an article is one flat object")
-            continue
-        except ValueError:  # Python refuses integers of more than 4,300 digits
-            yield Skipped(origin, "a number with thousands of digits; no article field holds one")
-            continue
-        try:
-            yield parse_json_article(record, origin)
-        except IngestError as exc:
-            yield Skipped(origin, str(exc))
+        if line.strip():
+            origin = f"{label}:{number}"
+            yield _article(origin, _decode_json(origin, line, "of the line); re-save the file as UTF-8"))
+
+
+def read_jsonl_upload(raw: bytes, label: str) -> Iterator[Article | Skipped]:
+    """Articles pushed as JSONL: as a .jsonl file is read, lines named ``label:n``."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    if not raw.strip():
+        yield Skipped(label, "empty; expected one JSON article per line")
+    yield from _read_jsonl(label, raw)
+
+
+def read_json_upload(raw: bytes, label: str) -> Iterator[Article | Skipped]:
+    """Articles pushed over the API: one JSON article, a list of them, or ``{"articles": [...]}``;
+    each bad one comes back as ``Skipped`` named ``label[i]``, the rest as articles."""
+    record = _decode_json(label, raw.removeprefix(b"\xef\xbb\xbf"), "of the body); send it as UTF-8")
+    if isinstance(record, dict) and isinstance(record.get("articles"), list):
+        record = record["articles"]
+    if not isinstance(record, list):
+        yield _article(label, record)
+        return
+    if not record:
+        yield Skipped(label, "an empty list; send one article or a list of them")
+    for number, item in enumerate(record):
+        yield _article(f"{label}[{number}]", item)
+
+
+def _decode_json(origin: str, raw: bytes, where_and_fix: str) -> object:
+    """The parsed JSON, or a ``Skipped`` saying why it cannot be (``where_and_fix`` ends the UTF-8 message)."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return Skipped(origin, f"not UTF-8 (byte {exc.start} {where_and_fix}")
+    except json.JSONDecodeError as exc:
+        return Skipped(origin, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except RecursionError:
+        return Skipped(origin, "JSON nested too deeply; an article is one flat object")
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        return Skipped(origin, "a number with thousands of digits; no article field holds one")
+
+
+def _article(origin: str, record: object) -> Article | Skipped:
+    if isinstance(record, Skipped):
+        return record
+    try:
+        return parse_json_article(record, origin)
+    except IngestError as exc:
+        return Skipped(origin, str(exc))
 
 
 def _headline(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from tqdm import tqdm
 from ingest.articles import Article, ArticleSource, Skipped
 from ingest.chunking import Chunk, chunk_article, passage_sentences
 from ingest.embedder import Embedder
-from ingest.lexical import synced_index
+from ingest.lexical import LiveLexicalIndex
 from ingest.sentence_store import SentenceVectors
 from ingest.store import ChunkStore
 
@@ -63,25 +63,30 @@ class Ingestor:
         self,
         embedder: Embedder,
         store: ChunkStore,
-        lexical_dir: Path,
+        lexical: LiveLexicalIndex,
         chunk_tokens: int,
         chunk_overlap: int,
         write_batch: int,
     ) -> None:
-        """``write_batch`` chunks are embedded and written at a time; the BM25 side lives in ``lexical_dir``."""
+        """``write_batch`` chunks are embedded and written at a time; ``lexical`` is the store's BM25 side."""
         self.embedder = embedder
         self.store = store
-        self.lexical_dir = lexical_dir
+        self.lexical = lexical
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
         self.write_batch = write_batch
         self.sentences = SentenceVectors(store, embedder.embed_passages)
 
     def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestReport:
-        """Read every article under ``paths``; bad ones are reported in the result and skipped."""
+        """Read every article under ``paths``; bad ones are reported in the result and skipped.
+        The lexical index is merged and saved before it returns (the process may exit next)."""
+        return self.ingest_items(ArticleSource(list(paths)), progress, settle=True)
+
+    def ingest_items(self, source: Iterable[Article | Skipped], progress: bool, settle: bool) -> IngestReport:
+        """Store ``source``'s articles; its ``Skipped`` items go to the report. Without ``settle``
+        a merge of the lexical index the writes call for runs in the background."""
         started = time.perf_counter()
         report = IngestReport()
-        source = ArticleSource(list(paths))
         bar = tqdm(desc="ingest", unit=" articles", disable=not progress, file=sys.stderr)
         batch: list[Article] = []
         for item in source:
@@ -96,14 +101,17 @@ class Ingestor:
                 batch = []
         self._ingest_batch(batch, report, bar)
         bar.close()
-        synced_index(self.store, self.lexical_dir)
+        if settle:
+            self.lexical.settle()
+        else:
+            self.lexical.current()
         report.seconds = time.perf_counter() - started
         return report
 
     def delete_article(self, article_id: str) -> int:
         """Remove an article from both retrieval legs; returns the chunks removed."""
         removed = self.store.delete_article(article_id)
-        synced_index(self.store, self.lexical_dir)
+        self.lexical.current()
         return removed
 
     def _ingest_batch(self, articles: list[Article], report: IngestReport, bar: tqdm) -> None:

@@ -2,19 +2,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 import numpy as np
+from chromadb.api.models.Collection import Collection
 
 from ingest.chunking import Chunk, ChunkMeta, search_text
 
 Where = dict[str, Any]
 PAGE = 5000
+WRITTEN_AT = "revision"  # chunk metadata: the store's revision when the chunk was written
+WRITES = frozenset({"add", "upsert", "update", "delete", "modify", "get_or_create_collection", "HttpClient"})
+logger = logging.getLogger(__name__)
+
+
+class StoreUnavailable(RuntimeError):
+    """The Chroma server did not answer within the retry window."""
+
+
+class Retrying:
+    """A Chroma server client's collection (or the client) whose calls are retried while the
+    server is unreachable (restarting, say): writes for ``write_s`` seconds, so that an ingest
+    rides out a restart and loses nothing (every write is an idempotent upsert, delete or
+    metadata set), reads for ``read_s``, so that a query fails fast with ``StoreUnavailable``."""
+
+    def __init__(self, inner: Any, url: str, write_s: float, read_s: float) -> None:
+        self._inner, self._url, self._write_s, self._read_s = inner, url, write_s, read_s
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._inner, name)
+        if not callable(attribute):
+            return attribute
+        window = self._write_s if name in WRITES else self._read_s
+        return lambda *args, **kwargs: self._retry(attribute, window, args, kwargs)
+
+    def _retry(self, call: Callable[..., Any], window: float, args: tuple, kwargs: dict) -> Any:
+        deadline, pause = time.monotonic() + window, 0.25
+        while True:
+            try:
+                result = call(*args, **kwargs)
+            except (httpx.TransportError, ValueError) as exc:
+                # Connecting, chromadb turns the transport error into a ValueError of its own.
+                if not isinstance(exc, httpx.TransportError) and not isinstance(exc.__context__, httpx.TransportError):
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise StoreUnavailable(
+                        f"the Chroma server at {self._url} is unreachable ({exc}); start it (chroma run) "
+                        "or fix AKHBAR_CHROMA_URL"
+                    ) from exc
+                logger.warning("Chroma server at %s unreachable (%s); retrying in %.1f s", self._url, exc, pause)
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
+                continue
+            if isinstance(result, Collection):
+                return Retrying(result, self._url, self._write_s, self._read_s)
+            return result
 
 
 @dataclass(frozen=True)
@@ -34,18 +84,33 @@ class ChunkStore:
     """One Chroma collection of chunks, with a revision counter bumped on every write so
     the lexical index can tell whether it is in step."""
 
-    def __init__(self, collection: str, chroma_dir: Path, chroma_url: str | None = None) -> None:
-        """A Chroma server at ``chroma_url`` when given, else a local store in ``chroma_dir``."""
+    def __init__(
+        self,
+        collection: str,
+        chroma_dir: Path,
+        chroma_url: str | None = None,
+        write_retry_s: float = 120.0,
+        read_retry_s: float = 2.0,
+    ) -> None:
+        """A Chroma server at ``chroma_url`` when given (calls retried while it is unreachable:
+        writes for ``write_retry_s``, reads for ``read_retry_s``), else a local store in ``chroma_dir``."""
         self.name = collection
         self.chroma_dir = chroma_dir
         self.chroma_url = chroma_url
+        self.write_retry_s = write_retry_s
+        self.read_retry_s = read_retry_s
         self._open()
 
     def _open(self) -> None:
+        client: Any
         if self.chroma_url:
             url = urlparse(self.chroma_url)
-            client = chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https"
+            connect = Retrying(chromadb, self.chroma_url, self.write_retry_s, self.read_retry_s)
+            client = Retrying(
+                connect.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https"),
+                self.chroma_url,
+                self.write_retry_s,
+                self.read_retry_s,
             )
         else:
             self.chroma_dir.mkdir(parents=True, exist_ok=True)
@@ -113,7 +178,9 @@ class ChunkStore:
             ids=[c.id for c in chunks],
             embeddings=embeddings,
             documents=[c.text for c in chunks],
-            metadatas=[c.meta.to_metadata() for c in chunks],  # type: ignore[misc]
+            # Each chunk carries the revision it was written at: how a lexical index saved at an
+            # earlier revision finds what it lacks without scanning the store.
+            metadatas=[{**c.meta.to_metadata(), WRITTEN_AT: self._seen_revision} for c in chunks],  # type: ignore[misc]
         )
         self._bump()
 
@@ -128,6 +195,15 @@ class ChunkStore:
         ids = sorted(self.ids_by_article([article_id])[article_id])
         self.delete(ids)
         return len(ids)
+
+    def ids_written_after(self, revision: int) -> set[str]:
+        """Ids of the chunks written since ``revision`` (and still stored)."""
+        where: Where = {WRITTEN_AT: {"$gt": revision}}
+        return set(self.collection.get(where=where, include=[])["ids"])  # type: ignore[arg-type,list-item]
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are stored."""
+        return set(self.collection.get(ids=list(ids), include=[])["ids"]) if ids else set()  # type: ignore[list-item]
 
     def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[StoredChunk]:
         n = min(n, self.count())

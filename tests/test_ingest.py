@@ -9,7 +9,6 @@ from conftest import SAMPLE, SAMPLE_ID, copy_sample, run_cli
 
 from assistant.service import Assistant
 from assistant.settings import Settings
-from ingest.lexical import LexicalIndex
 
 
 def test_reingest_adds_nothing(assistant: Assistant):
@@ -125,8 +124,6 @@ def test_delete_removes_article_from_both_legs(assistant: Assistant, tmp_path: P
     assert assistant.delete_article(SAMPLE_ID) > 0
     for mode in ("dense", "lexical", "hybrid"):
         assert all(p.article_id != SAMPLE_ID for p in assistant.retriever.search("جماعة خراسان حلب", k=5, mode=mode))
-    persisted = LexicalIndex.load(assistant.settings.lexical_dir)
-    assert persisted is not None and persisted.ids == [c.id for c in assistant.store.scan()]
 
 
 def test_stored_metadata_and_vectors(assistant: Assistant):

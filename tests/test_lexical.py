@@ -1,11 +1,17 @@
-"""Term coverage: how much of a question's rare vocabulary a passage holds."""
+"""The lexical leg: term coverage by idf, and a BM25 index that keeps up with writes without a rebuild."""
+
+from pathlib import Path
 
 import bm25s
+import numpy as np
 import pytest
 
 from assistant.evidence import weighted_coverage
 from ingest.arabic import analyze
-from ingest.lexical import LexicalIndex
+from ingest.articles import Article
+from ingest.chunking import chunk_article
+from ingest.lexical import LexicalIndex, LiveLexicalIndex
+from ingest.store import ChunkStore
 from ingest.transliteration import NameLexicon
 
 TEXTS = [
@@ -40,3 +46,88 @@ def test_a_term_the_archive_lacks_weighs_most(index: LexicalIndex):
     assert coverage(index, "اجتماع", TEXTS[0]) == pytest.approx(1.0)
     partial = coverage(index, "اجتماع طوكيو", TEXTS[0])  # no article mentions Tokyo
     assert 0 < partial < 0.5
+
+
+NEWS = [
+    ("oil", "ارتفعت أسعار النفط في الأسواق العالمية", "ارتفع سعر برميل النفط إلى ثمانين دولارا بعد قرار أوبك."),
+    ("gold", "تراجع الذهب", "تراجع سعر الذهب في بورصة لندن مع صعود الدولار."),
+    ("rain", "أمطار غزيرة في عمان", "هطلت أمطار غزيرة على العاصمة الأردنية عمان وأغلقت طرقا."),
+    ("match", "الأهلي يفوز على الزمالك", "فاز الأهلي على الزمالك بهدفين في نهائي الكأس."),
+    ("vote", "انتخابات بلدية في تونس", "أدلى الناخبون في تونس بأصواتهم في أول انتخابات بلدية."),
+    ("quake", "زلزال في إيران", "ضرب زلزال بقوة ست درجات غرب إيران وأسقط قتلى."),
+]
+
+
+def write(store: ChunkStore, *keys: str) -> None:
+    """Store the NEWS articles named by ``keys``, with arbitrary unit vectors (no model needed)."""
+    chunks = [
+        c
+        for key, headline, body in NEWS
+        if key in keys
+        for c in chunk_article(Article(key, headline, [body]), lambda text: len(text.split()), 64, 0)
+    ]
+    vectors = np.random.default_rng(len(chunks)).normal(size=(len(chunks), 8))
+    store.add(chunks, vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+
+
+def articles(hits: list[tuple[str, float]], store: ChunkStore) -> list[str]:
+    return [c.meta.article_id for c in store.get([i for i, _ in hits])]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ChunkStore:
+    return ChunkStore("live", tmp_path / "chroma")
+
+
+QUESTIONS = ["سعر النفط", "سعر الذهب والدولار", "أمطار عمان", "انتخابات تونس", "زلزال إيران", "الأهلي الزمالك"]
+
+
+def test_writes_after_the_saved_index_are_searched_without_a_rebuild(
+    store: ChunkStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    write(store, "oil", "gold", "rain")
+    live = LiveLexicalIndex(store, tmp_path / "lexical", merge_min=100)
+    live.settle()
+    monkeypatch.setattr(LexicalIndex, "build", lambda store: pytest.fail("a write made the index rebuild"))
+    write(store, "match", "vote", "quake")
+    snapshot = live.current()
+    assert len(snapshot.delta) == 3 and snapshot.stale == 0
+    monkeypatch.undo()
+    rebuilt = LexicalIndex.build(store)
+    for question in QUESTIONS:  # the delta is scored with the index's statistics: same ranking as a rebuild
+        assert articles(snapshot.search(question, 3), store) == articles(rebuilt.search(question, 3), store)
+    assert articles(snapshot.search("زلزال", 3), store) == ["quake"]
+
+
+def test_a_deleted_chunk_leaves_the_results_before_any_merge(store: ChunkStore, tmp_path: Path):
+    write(store, *(key for key, *_ in NEWS))
+    live = LiveLexicalIndex(store, tmp_path / "lexical", merge_min=100)
+    assert articles(live.current().search("أمطار عمان", 3), store)[0] == "rain"
+    assert store.delete_article("rain") > 0
+    snapshot = live.current()
+    assert snapshot.stale == 1 and len(snapshot.main.ids) == len(NEWS)  # not rebuilt
+    assert "rain" not in articles(snapshot.search("أمطار عمان", 3), store)
+
+
+def test_a_delta_past_its_share_is_merged_and_saved(store: ChunkStore, tmp_path: Path):
+    write(store, "oil")
+    live = LiveLexicalIndex(store, tmp_path / "lexical", merge_share=0.5, merge_min=2)
+    live.settle()
+    write(store, "gold", "rain")
+    snapshot = live.settle()
+    assert not snapshot.delta and len(snapshot.main.ids) == 3
+    saved = LexicalIndex.load(tmp_path / "lexical")
+    assert saved is not None and saved.revision == store.revision and sorted(saved.ids) == sorted(snapshot.main.ids)
+
+
+def test_two_processes_sharing_a_store_stay_in_step(store: ChunkStore, tmp_path: Path):
+    server = LiveLexicalIndex(store, tmp_path / "lexical")
+    write(store, "oil")
+    assert articles(server.current().search("النفط", 3), store) == ["oil"]
+    writer_store = ChunkStore("live", tmp_path / "chroma")  # another client, as another process has
+    writer = LiveLexicalIndex(writer_store, tmp_path / "lexical")
+    write(writer_store, "quake")
+    writer.settle()
+    assert articles(server.current().search("زلزال إيران", 3), store) == ["quake"]
+    writer_store.delete_article("oil")
+    assert server.current().search("النفط", 3) == []

@@ -3,8 +3,10 @@ the new articles without a restart."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,16 +19,15 @@ from assistant.settings import Settings
 NEWS = REPO / "eval" / "data" / "ant-news-middleeast-300.jsonl"
 
 
+def cli_environment(settings: Settings) -> dict[str, str]:
+    return {**os.environ, "AKHBAR_DATA_DIR": str(settings.data_dir), "AKHBAR_MODEL_CACHE": str(settings.models_dir)}
+
+
 def test_an_ingest_beside_a_running_server(assistant: Assistant, settings: Settings, tmp_path: Path):
     assistant.ingest([SAMPLE])
     batch = tmp_path / "new.jsonl"
     batch.write_text("".join(NEWS.read_text(encoding="utf-8").splitlines(keepends=True)[:12]), encoding="utf-8")
     newest = json.loads(batch.read_text(encoding="utf-8").splitlines()[0])
-    environment = {
-        **os.environ,
-        "AKHBAR_DATA_DIR": str(settings.data_dir),
-        "AKHBAR_MODEL_CACHE": str(settings.models_dir),
-    }
 
     with running_server(["serve"], settings, "/readyz") as url, httpx.Client(base_url=url, timeout=60) as client:
 
@@ -40,7 +41,7 @@ def test_an_ingest_beside_a_running_server(assistant: Assistant, settings: Setti
         ingest = subprocess.Popen(
             [sys.executable, "-m", "assistant.cli", "ingest", str(batch)],
             cwd=REPO,
-            env=environment,
+            env=cli_environment(settings),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -55,3 +56,83 @@ def test_an_ingest_beside_a_running_server(assistant: Assistant, settings: Setti
             time.sleep(0.5)
         assert found(), "the new article was not found within 10 s of the ingest"
     assert len(statuses) > 5 and set(statuses) == {200}
+
+
+ADMIN = {"Authorization": "Bearer admin-key"}
+READER = {"Authorization": "Bearer reader-key"}
+
+
+def test_articles_pushed_and_deleted_over_the_api_while_queries_run(assistant: Assistant, settings: Settings):
+    assistant.ingest([SAMPLE])
+    article = json.loads(NEWS.read_text(encoding="utf-8").splitlines()[1])
+    env = {"AKHBAR_API_KEYS": "reader-key", "AKHBAR_ADMIN_KEYS": "admin-key"}
+    with running_server(["serve"], settings, "/readyz", **env) as url, httpx.Client(base_url=url, timeout=60) as client:
+
+        def top(mode: str) -> str | None:
+            body = {"question": article["title"], "k": 1, "mode": mode}
+            passages = client.post("/v1/search", json=body, headers=READER).json()["passages"]
+            return passages[0]["article_id"] if passages else None
+
+        client.post("/v1/ask", json={"question": "أين عقدت جماعة خراسان اجتماعها السري؟"}, headers=READER)  # warm
+        queries: list[tuple[int, float]] = []
+        stop = threading.Event()
+
+        def keep_asking() -> None:
+            with httpx.Client(base_url=url, timeout=60) as asker:
+                while not stop.is_set():
+                    began = time.monotonic()
+                    response = asker.post("/v1/ask", json={"question": article["title"]}, headers=READER)
+                    queries.append((response.status_code, time.monotonic() - began))
+
+        asking = threading.Thread(target=keep_asking)
+        asking.start()
+        try:
+            assert client.post("/v1/articles", json=article).status_code == 401
+            assert client.post("/v1/articles", json=article, headers=READER).status_code == 403
+            pushed = client.post("/v1/articles", json=[article, {"title": "بلا نص"}], headers=ADMIN)
+            assert pushed.status_code == 200, pushed.text
+            assert pushed.json()["ids"] == [article["id"]] and pushed.json()["added"] > 0
+            assert [s["origin"] for s in pushed.json()["skipped"]] == ["body[1]"]
+            assert "'body'" in pushed.json()["skipped"][0]["reason"]
+            posted = time.monotonic()
+            while {top("dense"), top("lexical")} != {article["id"]} and time.monotonic() - posted < 5:
+                time.sleep(0.2)
+            assert top("dense") == top("lexical") == article["id"], "not found by both legs within 5 s"
+
+            deleted = client.delete(f"/v1/articles/{article['id']}", headers=ADMIN)
+            assert deleted.status_code == 200 and deleted.json()["chunks_removed"] == pushed.json()["added"]
+            assert top("dense") != article["id"] and top("lexical") != article["id"]
+            assert client.delete(f"/v1/articles/{article['id']}", headers=ADMIN).status_code == 404
+        finally:
+            stop.set()
+            asking.join()
+    assert len(queries) > 3 and {status for status, _ in queries} == {200}
+    assert max(seconds for _, seconds in queries) <= 2, f"slowest query {max(s for _, s in queries):.2f} s"
+
+
+def test_ingest_watch_takes_in_files_dropped_into_a_folder(assistant: Assistant, settings: Settings, tmp_path: Path):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    shutil.copy(SAMPLE, drop)
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(drop), "--watch", "--json"],
+        cwd=REPO,
+        env=cli_environment(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert watcher.stdout is not None
+        assert json.loads(watcher.stdout.readline())["articles"] == 1  # what the folder held
+        lines = NEWS.read_text(encoding="utf-8").splitlines(keepends=True)
+        (drop / "wire.jsonl.partial").write_text("".join(lines[2:5]) + "{broken\n", encoding="utf-8")
+        (drop / "wire.jsonl.partial").rename(drop / "wire.jsonl")  # as a drop folder is fed: a rename
+        report = json.loads(watcher.stdout.readline())
+        assert (report["articles"], [s["origin"] for s in report["skipped"]]) == (3, [f"{drop / 'wire.jsonl'}:4"])
+        assistant.store.refresh()
+        ids = {json.loads(line)["id"] for line in lines[2:5]}
+        assert all(assistant.store.ids_by_article(sorted(ids)).values())  # every article has its chunks
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
