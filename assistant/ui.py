@@ -10,10 +10,13 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.api_security import KEY_COOKIE
 from assistant.records import Answer, Citation
 from assistant.service import Assistant
+from ingest.articles import ArticleSource
 from ingest.chunking import split_sentences
 from ingest.filters import SearchFilters
+from ingest.pipeline import IngestReport
 from prompts import load_prompt
 
 CSS_PATH = Path(__file__).parent / "static" / "chat.css"
@@ -87,7 +90,40 @@ def answer_bubble(answer: Answer) -> str:
     return f'<div dir="auto">{lead}{mark_sentences(text.strip(), answer.unsupported_sentences, span, "</span>")}</div>'
 
 
+def request_key(request: gr.Request | None) -> str | None:
+    """The key a chat request carries: a Bearer header (API clients) or the cookie the page set."""
+    if request is None:
+        return None
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(KEY_COOKIE)
+
+
+def upload_report(report: IngestReport) -> str:
+    """What an upload added, each skipped article on a line named by its file (not the temp folder)."""
+    lines = [
+        f"{report.articles} articles read: {report.added} passages added, {report.unchanged} unchanged; "
+        f"{len(report.skipped)} skipped"
+    ]
+    lines += [f"- {html.escape(s.origin.rpartition('/')[2])}: {html.escape(s.reason)}" for s in report.skipped]
+    return "\n".join(lines)
+
+
 def build_ui(assistant: Assistant) -> gr.Blocks:
+    admin_keys = assistant.settings.valid_admin_keys()
+
+    def is_admin(request: gr.Request | None) -> bool:
+        return bool(admin_keys) and request_key(request) in admin_keys
+
+    def show_upload(request: gr.Request) -> Any:
+        return gr.update(visible=is_admin(request))
+
+    def add_articles(files: list[str] | None, request: gr.Request) -> str:
+        if not is_admin(request):
+            return "⚠ adding articles needs an admin key (AKHBAR_ADMIN_KEYS)"
+        if not files:
+            return ""
+        return upload_report(assistant.add_articles(ArticleSource([Path(f) for f in files])))
+
     def respond(
         question: str, messages: Messages, asked: list[str], since: str, until: str, source: str, keyword: str
     ) -> Iterator[tuple[Messages, str, str, list[str]]]:
@@ -130,6 +166,16 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             source = gr.Textbox(label="source", elem_id="source")
             keyword = gr.Textbox(label="keyword · كلمة مفتاحية", elem_id="keyword")
         gr.Examples(EXAMPLES, inputs=box)
+        with gr.Accordion("Add articles · إضافة مقالات", open=False, visible=False) as upload_panel:
+            files = gr.File(
+                label=".txt (headline, date line, body) · .jsonl (title, body, date, source)",
+                file_count="multiple",
+                file_types=[".txt", ".jsonl"],
+                elem_id="upload",
+            )
+            uploaded = gr.Markdown(elem_id="upload-report")
+        files.upload(add_articles, files, uploaded, api_name="add_articles")
+        demo.load(show_upload, None, upload_panel)
         inputs = [box, chatbot, asked, since, until, source, keyword]
         outputs = [chatbot, cards, box, asked]
         send.click(respond, inputs, outputs)

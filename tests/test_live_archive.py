@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from conftest import REPO, SAMPLE, running_server
 
 from assistant import Assistant
@@ -136,3 +137,42 @@ def test_ingest_watch_takes_in_files_dropped_into_a_folder(assistant: Assistant,
     finally:
         watcher.terminate()
         watcher.wait(timeout=30)
+
+
+@pytest.mark.browser
+def test_admins_add_articles_from_the_chat(
+    assistant: Assistant, settings: Settings, tmp_path: Path, chrome, artifacts: Path
+):
+    from gradio_client import Client, handle_file
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assistant.ingest([SAMPLE])
+    upload = tmp_path / "wire.jsonl"
+    lines = NEWS.read_text(encoding="utf-8").splitlines(keepends=True)
+    upload.write_text("".join(lines[5:7]) + '{"title": "بلا نص"}\n', encoding="utf-8")
+    env = {"AKHBAR_API_KEYS": "reader-key", "AKHBAR_ADMIN_KEYS": "admin-key"}
+    with running_server(["serve"], settings, "/readyz", **env) as url:
+        reader = Client(f"{url}/chat/", headers=READER, verbose=False)
+        assert "admin key" in reader.predict([handle_file(str(upload))], api_name="/add_articles")
+
+        chrome.get(f"{url}/chat/?key=reader-key")
+        WebDriverWait(chrome, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
+        assert "Add articles" not in chrome.find_element(By.TAG_NAME, "body").text
+
+        chrome.get(f"{url}/chat/?key=admin-key")
+        panel = WebDriverWait(chrome, 60).until(
+            lambda d: next((b for b in d.find_elements(By.TAG_NAME, "button") if "Add articles" in b.text), None)
+        )
+        panel.click()
+        chrome.find_element(By.CSS_SELECTOR, "#upload input[type=file]").send_keys(str(upload))
+        report = WebDriverWait(chrome, 120).until(
+            lambda d: d.find_element(By.ID, "upload-report").text if "articles read" in d.page_source else None
+        )
+        assert report.startswith("2 articles read") and "1 skipped" in report
+        assert "wire.jsonl:3: field 'body' is missing" in report
+        chrome.save_screenshot(str(artifacts / "chat-upload.png"))
+        newest = json.loads(lines[5])
+        with httpx.Client(base_url=url, timeout=60, headers=READER) as client:
+            found = client.post("/v1/search", json={"question": newest["title"], "k": 1}).json()["passages"]
+        assert found[0]["article_id"] == newest["id"]
