@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import gradio as gr
 from fastapi import FastAPI, Request
@@ -18,12 +18,14 @@ from pydantic import BaseModel, Field, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api_security import error, install_security
+from assistant.feedback import Feedback
 from assistant.openai_compat import ChatRequest, completion, completion_chunks
 from assistant.records import AnswerStream, Passage
 from assistant.service import Assistant, LimitExceeded
 from assistant.ui import build_ui, launch_kwargs
 from ingest.articles import Article, read_json_upload, read_jsonl_upload
 from ingest.filters import SearchFilters
+from ingest.sanitize import clean_text
 
 logger = logging.getLogger(__name__)
 EMBED_EXAMPLE = Path(__file__).parent / "static" / "embed-example.html"
@@ -43,6 +45,14 @@ class QuestionRequest(BaseModel):
 
 class SearchRequest(QuestionRequest):
     mode: Literal["hybrid", "dense", "lexical"] | None = Field(None, description="default: the server's retrieval")
+
+
+class FeedbackRequest(BaseModel):
+    question: str
+    rating: Literal["up", "down"]
+    answer: dict[str, Any] = Field(description="the answer as /v1/ask returned it")
+    correction: str = Field("", description="the right answer, when the analyst knows it")
+    history: list[str] = Field(default_factory=list)
 
 
 class AskRequest(QuestionRequest):
@@ -121,6 +131,18 @@ def create_app(assistant: Assistant) -> FastAPI:
         if request.stream:
             return StreamingResponse(completion_chunks(items, request.model), media_type="text/event-stream")
         return JSONResponse(completion(items.answer, request.model))
+
+    @app.post("/v1/feedback")
+    def feedback(request: FeedbackRequest) -> JSONResponse:
+        limit = settings.max_question_chars
+        if max(len(request.question), len(request.correction)) > limit:
+            message = f"the question or correction is over {limit} characters"
+            return error(422, "limit", message, limit="max_question_chars")
+        question, correction = clean_text(request.question).strip(), clean_text(request.correction).strip()
+        history = tuple(clean_text(h) for h in request.history)
+        verdict = Feedback(question, request.rating, request.answer, correction, history)
+        assistant.feedback.add(verdict)
+        return JSONResponse({"id": verdict.id})
 
     @app.post("/v1/articles", status_code=200)
     async def add_articles(request: Request) -> JSONResponse:

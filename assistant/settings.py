@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     model: str = Field(DEFAULT_MODEL, description="embedding model name or a local folder")
     model_cache: Path | None = Field(None, description="built/downloaded models; default <data_dir>/models")
     device: str = "cpu"
+    # torch runs the sentence-transformers folder; onnx and onnx-int8 run its ONNX exports
+    # (built by `akhbar model fetch`) on ONNX Runtime (README, "The embedding model").
+    embed_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
     batch_size: int = Field(32, ge=1)
 
     # 256 tokens keep a chunk to a few news paragraphs: specific enough to cite,
@@ -114,6 +117,10 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.model_cache or self.data_dir / "models"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"
 
     @property
     def lexical_dir(self) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,15 @@ from typing import Any
 import gradio as gr
 
 from assistant.api_security import KEY_COOKIE
+from assistant.conversation import to_json, to_markdown
+from assistant.feedback import Feedback
 from assistant.records import Answer, Citation
 from assistant.service import Assistant
 from ingest.articles import ArticleSource
 from ingest.chunking import split_sentences
 from ingest.filters import SearchFilters
 from ingest.pipeline import IngestReport
+from ingest.sanitize import clean_text
 from prompts import load_prompt
 
 CSS_PATH = Path(__file__).parent / "static" / "chat.css"
@@ -28,6 +32,8 @@ EXAMPLES = [
 ]
 NEAREST = 3  # passages shown under a "no answer"
 Messages = list[dict[str, Any]]
+Answers = dict[int, dict[str, Any]]
+THANKS = "✓ recorded, thank you · سُجّل، شكراً"
 
 
 def mark_sentences(text: str, sentences: Iterable[str], open_tag: str, close_tag: str) -> str:
@@ -125,11 +131,18 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         return upload_report(assistant.add_articles(ArticleSource([Path(f) for f in files])))
 
     def respond(
-        question: str, messages: Messages, asked: list[str], since: str, until: str, source: str, keyword: str
-    ) -> Iterator[tuple[Messages, str, str, list[str]]]:
+        question: str,
+        messages: Messages,
+        asked: list[str],
+        answers: Answers,
+        since: str,
+        until: str,
+        source: str,
+        keyword: str,
+    ) -> Iterator[tuple[Messages, str, str, list[str], Answers]]:
         question = (question or "").strip()
         if not question:
-            yield messages, "", "", asked
+            yield messages, "", "", asked, answers
             return
         messages = [*messages, {"role": "user", "content": bubble(question)}, {"role": "assistant", "content": ""}]
         try:
@@ -139,18 +152,54 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             for delta in stream:
                 text += delta
                 messages[-1]["content"] = bubble(text)
-                yield messages, "", "", asked
+                yield messages, "", "", asked, answers
             messages[-1]["content"] = answer_bubble(stream.answer)
-            yield messages, render_cards(stream.answer), "", [*asked, question]
+            answered = {"question": question, "history": list(asked), "answer": stream.answer.as_dict()}
+            answers = {**answers, len(messages) - 1: answered}
+            yield messages, render_cards(stream.answer), "", [*asked, question], answers
         except ValueError as exc:
             messages[-1]["content"] = bubble(f"⚠ {exc}")
-            yield messages, "", question, asked
+            yield messages, "", question, asked, answers
+
+    def record(answered: dict[str, Any], rating: str, correction: str = "") -> None:
+        history = tuple(answered["history"])
+        assistant.feedback.add(Feedback(answered["question"], rating, answered["answer"], correction, history))
+
+    def rate(answers: Answers, like: gr.LikeData) -> str:
+        index = like.index[0] if isinstance(like.index, (list, tuple)) else like.index
+        answered = answers.get(index)
+        if answered is None:
+            return ""
+        record(answered, "up" if str(like.liked).lower() in ("true", "like") else "down")  # bool, or "Like"
+        return THANKS
+
+    def export(answers: Answers, suffix: str) -> str | None:
+        turns = [answers[i] for i in sorted(answers)]
+        if not turns:
+            return None
+        path = Path(tempfile.mkdtemp(prefix="akhbar-export-")) / f"akhbar-conversation.{suffix}"
+        path.write_text(to_markdown(turns) if suffix == "md" else to_json(turns), encoding="utf-8")
+        return str(path)
+
+    def export_markdown(answers: Answers) -> str | None:
+        return export(answers, "md")
+
+    def export_json(answers: Answers) -> str | None:
+        return export(answers, "json")
+
+    def correct(text: str, answers: Answers) -> tuple[str, str]:
+        text = clean_text(text or "").strip()
+        if not text or not answers:
+            return text, ""
+        record(answers[max(answers)], "down", text[: assistant.settings.max_question_chars])
+        return "", THANKS
 
     with gr.Blocks(title="Akhbar · أخبار") as demo:
         gr.Markdown("## Akhbar · أخبار\nAsk the news archive in Arabic or English; every claim cites its passage.")
         chatbot = gr.Chatbot(elem_id="chat", height=460, label="Akhbar")
         cards = gr.HTML(elem_id="sources")
         asked = gr.State([])
+        answers = gr.State({})  # message index -> the question and Answer it shows, for feedback
         with gr.Row():
             box = gr.Textbox(
                 placeholder="اسأل بالعربية أو بالإنجليزية · Ask in Arabic or English",
@@ -165,6 +214,19 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             until = gr.Textbox(label="until (YYYY-MM-DD)", elem_id="until")
             source = gr.Textbox(label="source", elem_id="source")
             keyword = gr.Textbox(label="keyword · كلمة مفتاحية", elem_id="keyword")
+        with gr.Row():
+            correction = gr.Textbox(
+                placeholder="The right answer is… · الجواب الصحيح هو…",
+                show_label=False,
+                elem_id="correction",
+                scale=8,
+            )
+            send_correction = gr.Button("Correct · صحّح", elem_id="send-correction", scale=1)
+        noted = gr.Markdown(elem_id="feedback-note")
+        with gr.Accordion("Export · تصدير", open=False), gr.Row():
+            as_markdown = gr.Button("Markdown", elem_id="export-markdown", scale=1)
+            as_json = gr.Button("JSON", elem_id="export-json", scale=1)
+            exported = gr.File(label="conversation · المحادثة", elem_id="exported", scale=4)
         gr.Examples(EXAMPLES, inputs=box)
         with gr.Accordion("Add articles · إضافة مقالات", open=False, visible=False) as upload_panel:
             files = gr.File(
@@ -176,10 +238,14 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             uploaded = gr.Markdown(elem_id="upload-report")
         files.upload(add_articles, files, uploaded, api_name="add_articles")
         demo.load(show_upload, None, upload_panel)
-        inputs = [box, chatbot, asked, since, until, source, keyword]
-        outputs = [chatbot, cards, box, asked]
+        inputs = [box, chatbot, asked, answers, since, until, source, keyword]
+        outputs = [chatbot, cards, box, asked, answers]
         send.click(respond, inputs, outputs)
         box.submit(respond, inputs, outputs)
+        chatbot.like(rate, answers, noted)
+        as_markdown.click(export_markdown, answers, exported)
+        as_json.click(export_json, answers, exported)
+        send_correction.click(correct, [correction, answers], [correction, noted], api_name="correct")
     return demo
 
 

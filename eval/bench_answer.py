@@ -27,7 +27,8 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=None, help="passages per answer (default: the chat's top_k)")
     args = parser.parse_args()
     settings = Settings()
-    assistant = Assistant.from_settings(settings.model_copy(update={"collection": corpus_collection([args.corpus])}))
+    collection = corpus_collection([args.corpus], settings.embed_backend)
+    assistant = Assistant.from_settings(settings.model_copy(update={"collection": collection}))
     print(assistant.ingest([args.corpus]).summary())
     items = load_qa([args.qa])
     for item in items[:WARM_UP]:

@@ -1,11 +1,12 @@
 """Live archive benchmark: portals push ANT articles over POST /v1/articles while clients ask.
 
-python -m eval.bench_live [--articles 1000] [--clients 10] [--idle-seconds 30] [--batch 10]
+python -m eval.bench_live [--articles 1000] [--clients 10] [--idle-seconds 30] [--batch 10] [--base PATH]
 
-Serves a copy of the news-dev archive (1,200 ANT articles; the eval cache is reused when there)
-on loopback, measures /v1/ask latency with ``--clients`` clients idle, then again while the
-articles are pushed in batches, each batch checked searchable in both retrieval legs before the
-next. Prints query p50/p95/p99 idle and during ingest, ingest throughput and seconds-to-searchable.
+Serves a copy of the news-dev archive (1,200 ANT articles, asked news-dev's questions; the eval
+cache is reused when there), or of ``--base`` (asked its headlines), on loopback. Measures
+/v1/ask latency with ``--clients`` clients idle, then again while the articles are pushed in
+batches, each batch checked searchable in both retrieval legs before the next. Prints query
+p50/p95/p99 idle and during ingest, ingest throughput and seconds-to-searchable.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from assistant.settings import Settings
 from eval.datasets import SHARED, news_dev
 from eval.harness import corpus_collection, load_qa
 from eval.metrics import percentile
+from ingest.articles import Article, ArticleSource
 
 ADMIN = "bench-admin"
 
@@ -130,13 +132,21 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=30)
     parser.add_argument("--batch", type=int, default=10)
     parser.add_argument("--think-seconds", type=float, default=1.0, help="each client's pause between questions")
+    parser.add_argument("--base", type=Path, help="the archive served (default: news-dev's articles)")
     args = parser.parse_args()
 
     settings = Settings()
-    base = news_dev()
-    collection = corpus_collection(list(base.corpus))
-    questions = [item.question for item in load_qa(list(base.qa))]
-    base_ids = {json.loads(line)["id"] for line in base.corpus[0].read_text(encoding="utf-8").splitlines() if line}
+    if args.base:
+        corpus = [args.base]
+        base_articles = [a for a in ArticleSource(corpus) if isinstance(a, Article)]
+        questions = [a.headline for a in base_articles]
+        base_ids = {a.id for a in base_articles}
+    else:
+        dev = news_dev()
+        corpus = list(dev.corpus)
+        questions = [item.question for item in load_qa(list(dev.qa))]
+        base_ids = {json.loads(line)["id"] for line in dev.corpus[0].read_text(encoding="utf-8").splitlines() if line}
+    collection = corpus_collection(corpus, settings.embed_backend)
     articles = ant_articles(base_ids, args.articles)
 
     with tempfile.TemporaryDirectory(prefix="akhbar-live-") as folder:
@@ -148,7 +158,7 @@ def main() -> None:
         archive = Assistant.from_settings(
             settings, data_dir=data_dir, model_cache=settings.models_dir, collection=collection
         )
-        print(f"base archive: {archive.ingest(list(base.corpus)).summary()}", flush=True)
+        print(f"base archive: {archive.ingest(corpus).summary()}", flush=True)
         del archive
         server, url = serve(data_dir, settings, collection)
         try:

@@ -158,15 +158,16 @@ def hold_out(assistant: Assistant, items: list[QAItem], every: int) -> list[QAIt
     return [replace(i, unanswerable=True) if i.article_id in held else i for i in items]
 
 
-def corpus_collection(corpus: Sequence[Path]) -> str:
-    """A collection name per corpus content, so repeated runs reuse the ingested chunks."""
+def corpus_collection(corpus: Sequence[Path], embed_backend: str = "torch") -> str:
+    """A collection name per corpus content (and embedding backend: their vectors differ a
+    little), so repeated runs reuse the ingested chunks."""
     digest = hashlib.sha1()
     for path in sorted(corpus):
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for f in files:
             if f.is_file():
                 digest.update(f.name.encode() + f.read_bytes())
-    return f"eval-{digest.hexdigest()[:12]}"
+    return f"eval-{digest.hexdigest()[:12]}" + ("" if embed_backend == "torch" else f"-{embed_backend}")
 
 
 def evaluate(
@@ -189,7 +190,8 @@ def evaluate(
     questions as close to the archive as the answerable ones."""
     items = load_qa(qa_paths)[: limit or None]
     if corpus:
-        collection = corpus_collection(corpus) + (f"-holdout{hold_out_every}" if hold_out_every else "")
+        collection = corpus_collection(corpus, settings.embed_backend)
+        collection += f"-holdout{hold_out_every}" if hold_out_every else ""
         settings = settings.model_copy(update={"collection": collection})
     embedder = assistant.embedder if assistant else None
     assistant = Assistant.from_settings(settings, embedder=embedder)

@@ -17,6 +17,15 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+def load_embedder(folder: Path, backend: str, device: str, batch_size: int) -> Embedder:
+    """The model in ``folder`` on ``backend``: torch (sentence-transformers), onnx or onnx-int8."""
+    if backend == "torch":
+        return SentenceTransformerEmbedder(folder, device, batch_size)
+    from ingest.onnx_embedder import OnnxEmbedder
+
+    return OnnxEmbedder(folder, backend, batch_size)
+
+
 class SentenceTransformerEmbedder:
     """L2-normalised vectors; uses the model's ``query``/``passage`` prompts when it has them
     (e5 needs them: without the prefixes its retrieval quality drops)."""

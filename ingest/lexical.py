@@ -31,8 +31,13 @@ from ingest.filters import SearchFilters
 from ingest.store import ChunkStore, StoredChunk
 from ingest.transliteration import NameLexicon
 
-FORMAT = 3  # bump when the analyzer, the lexicon or the saved layout changes: older indexes are rebuilt
+FORMAT = 4  # bump when the analyzer, the lexicon or the saved layout changes: older indexes are rebuilt
 K1, B = 1.5, 0.75  # bm25s's defaults; the delta scores with the same Lucene formula
+# A write labels its chunks with the revision it moved the store to, then upserts them: an index
+# built in between saw that revision without the chunks (caught up from ids written at or after
+# it), and a second writer's batch may land after a later revision was read. Catching up from
+# this many revisions earlier covers both.
+WRITE_SLACK = 16
 POINTER = "current"  # names the folder of the index in use; replaced atomically on save
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 logger = logging.getLogger(__name__)
@@ -52,6 +57,7 @@ class LexicalIndex:
     bm25: bm25s.BM25 | None
     names: NameLexicon
     avgdl: float = 1.0
+    store_id: str = ""  # the Chroma collection's id: revisions start again in a re-created one
     _doc_freqs: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
@@ -70,7 +76,8 @@ class LexicalIndex:
             bm25 = bm25s.BM25(k1=K1, b=B)
             bm25.index(corpus, show_progress=False)
         avgdl = sum(map(len, corpus)) / len(corpus) if corpus else 1.0
-        return cls(ids, metadata, revision, bm25, NameLexicon.from_words(words), max(avgdl, 1.0))
+        names = NameLexicon.from_words(words)
+        return cls(ids, metadata, revision, bm25, names, max(avgdl, 1.0), store.collection_id)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
@@ -85,7 +92,7 @@ class LexicalIndex:
             logger.info("no usable lexical index in %s (%s)", folder, exc)
             return None
         names = NameLexicon({key: [(w, s) for w, s in pairs] for key, pairs in data["names"].items()})
-        return cls(data["ids"], data["metadata"], data["revision"], bm25, names, data["avgdl"])
+        return cls(data["ids"], data["metadata"], data["revision"], bm25, names, data["avgdl"], data["store_id"])
 
     def save(self, folder: Path) -> None:
         """Written beside the index in use, then switched to by replacing one pointer file, so
@@ -101,6 +108,7 @@ class LexicalIndex:
             "ids": self.ids,
             "metadata": self.metadata,
             "revision": self.revision,
+            "store_id": self.store_id,
             "avgdl": self.avgdl,
             "names": self.names.entries,
         }
@@ -229,10 +237,13 @@ class LiveLexicalIndex:
         with self._lock:
             if self._snapshot is not None and self._snapshot.revision == revision:
                 return self._snapshot
-            if self._main is None:  # the first call of a process: load the saved index, else build it
-                self._use(LexicalIndex.load(self.folder) or self._build())
             main = self._main
-            assert main is not None
+            if main is None:  # the first call of a process: load the saved index, else build it
+                main = LexicalIndex.load(self.folder) or self._build()
+                self._use(main)
+            if main.store_id != self.store.collection_id or main.revision > revision:
+                main = self._build()  # an index of an earlier store of the same name, deleted since
+                self._use(main)
             self._catch_up(main, revision)
             freqs: Counter[str] = Counter()
             for doc in self._delta.values():
@@ -255,7 +266,7 @@ class LiveLexicalIndex:
         if main.revision == revision:
             self._delta = {}
             return
-        written = self.store.ids_written_after(main.revision) - self._main_ids
+        written = self.store.ids_written_since(main.revision - WRITE_SLACK) - self._main_ids
         self._delta = {i: doc for i, doc in self._delta.items() if i in written}
         fresh = sorted(written - self._delta.keys())
         for chunk in self.store.get(fresh):

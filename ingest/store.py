@@ -153,6 +153,10 @@ class ChunkStore:
         self._seen_revision = self.revision + 1
         self.collection.modify(metadata={"revision": self._seen_revision})
 
+    @property
+    def collection_id(self) -> str:
+        return str(self.collection.id)
+
     def count(self) -> int:
         return self.collection.count()
 
@@ -196,9 +200,9 @@ class ChunkStore:
         self.delete(ids)
         return len(ids)
 
-    def ids_written_after(self, revision: int) -> set[str]:
-        """Ids of the chunks written since ``revision`` (and still stored)."""
-        where: Where = {WRITTEN_AT: {"$gt": revision}}
+    def ids_written_since(self, revision: int) -> set[str]:
+        """Ids of the chunks written at ``revision`` or later (and still stored)."""
+        where: Where = {WRITTEN_AT: {"$gte": revision}}
         return set(self.collection.get(where=where, include=[])["ids"])  # type: ignore[arg-type,list-item]
 
     def existing(self, ids: Sequence[str]) -> set[str]:

@@ -1,7 +1,9 @@
 """The real chat server, driven in headless Chromium: Arabic and English questions, filters,
 and a real local LLM's answer streaming into the page."""
 
+import json
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,3 +118,35 @@ def test_a_refusal_shows_the_closest_passages_under_their_own_heading(chat_url, 
     assert 1 <= len(cards) <= 3
     assert not chrome.find_elements(By.CSS_SELECTOR, "#sources mark")  # nothing quoted: nothing is highlighted
     chrome.save_screenshot(str(artifacts / "chat-refusal.png"))
+
+
+def test_thumbs_a_correction_and_the_conversation_exported(chat_url, chrome, archive_settings, artifacts: Path):
+    log = archive_settings.feedback_path
+
+    def lines() -> int:
+        return log.read_text(encoding="utf-8").count("\n") if log.is_file() else 0
+
+    before = lines()
+    chrome.get(chat_url)
+    ask(chrome, "أين عقدت جماعة خراسان اجتماعها السري؟", 1)
+    dislike = WebDriverWait(chrome, 30).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#chat button[aria-label='Dislike'], #chat button[title='Dislike']")
+    )
+    dislike[-1].click()
+    WebDriverWait(chrome, 30).until(lambda d: "recorded" in d.find_element(By.ID, "feedback-note").text)
+    chrome.find_element(By.CSS_SELECTOR, "#correction textarea").send_keys("في حلب")
+    chrome.find_element(By.ID, "send-correction").click()
+    WebDriverWait(chrome, 30).until(lambda d: lines() >= before + 2)
+    verdicts = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()[before:]]
+    assert [v["rating"] for v in verdicts] == ["down", "down"] and verdicts[1]["correction"] == "في حلب"
+    assert verdicts[1]["answer"]["citations"][0]["article_id"] == SAMPLE_ID
+
+    next(b for b in chrome.find_elements(By.TAG_NAME, "button") if "Export" in b.text).click()
+    WebDriverWait(chrome, 10).until(lambda d: d.find_element(By.ID, "export-markdown").is_displayed())
+    chrome.find_element(By.ID, "export-markdown").click()
+    links = WebDriverWait(chrome, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#exported a[href]"))
+    assert "akhbar-conversation.md" in chrome.find_element(By.ID, "exported").text.replace("\n", "")
+    with urllib.request.urlopen(links[0].get_attribute("href"), timeout=30) as download:
+        markdown = download.read().decode("utf-8")
+    assert "## 1. أين عقدت جماعة خراسان اجتماعها السري؟" in markdown and "[1] " in markdown and "¶" in markdown
+    chrome.save_screenshot(str(artifacts / "chat-feedback-export.png"))

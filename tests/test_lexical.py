@@ -99,6 +99,46 @@ def test_writes_after_the_saved_index_are_searched_without_a_rebuild(
     assert articles(snapshot.search("زلزال", 3), store) == ["quake"]
 
 
+class BuildsMidWrite:
+    """A Chroma collection whose upsert lets a lexical index be built and saved first: the
+    revision has moved, the chunks are not there yet."""
+
+    def __init__(self, inner, store: ChunkStore, folder: Path) -> None:
+        self.inner, self.store, self.folder = inner, store, folder
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def upsert(self, **kwargs) -> None:
+        LexicalIndex.build(self.store).save(self.folder)
+        self.inner.upsert(**kwargs)
+
+
+def test_a_chunk_written_while_an_index_was_built_is_caught_up(
+    store: ChunkStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    write(store, "oil")
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "collection", BuildsMidWrite(store.collection, store, tmp_path / "lexical"))
+        write(store, "quake")
+    saved = LexicalIndex.load(tmp_path / "lexical")
+    assert saved is not None and len(saved.ids) == 1  # built before the quake's chunks landed
+    live = LiveLexicalIndex(store, tmp_path / "lexical")
+    assert articles(live.current().search("زلزال إيران", 3), store) == ["quake"]
+
+
+def test_an_index_of_an_earlier_store_is_rebuilt(tmp_path: Path):
+    first = ChunkStore("live", tmp_path / "chroma")
+    write(first, "oil", "gold", "rain")
+    LiveLexicalIndex(first, tmp_path / "lexical").settle()
+    first.client.delete_collection("live")  # the store is emptied and begun again; the index stays
+    again = ChunkStore("live", tmp_path / "chroma")
+    write(again, "quake")
+    live = LiveLexicalIndex(again, tmp_path / "lexical")
+    assert articles(live.current().search("زلزال إيران", 3), again) == ["quake"]
+    assert live.current().search("النفط", 3) == []
+
+
 def test_a_deleted_chunk_leaves_the_results_before_any_merge(store: ChunkStore, tmp_path: Path):
     write(store, *(key for key, *_ in NEWS))
     live = LiveLexicalIndex(store, tmp_path / "lexical", merge_min=100)

@@ -1,0 +1,133 @@
+"""The embedding model on ONNX Runtime, fp32 or with dynamic int8 weights, exported offline from
+the sentence-transformers folder (`akhbar model fetch --backend ...`).
+
+sentence-transformers' own ONNX backend needs optimum-onnx, which pins transformers below 4.58
+(this project runs 5.x); so the export is torch.onnx's and the quantisation onnxruntime's, and
+this module does the little the backend would: prompts, length-sorted batches, mean pooling.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+FILES = {"onnx": Path("onnx") / "model.onnx", "onnx-int8": Path("onnx") / "model_qint8.onnx"}
+
+
+class BackendMissingError(RuntimeError):
+    """The model folder has no export for the chosen backend; the message says how to build it."""
+
+
+def backend_file(folder: Path, backend: str) -> Path:
+    if backend not in FILES:
+        raise ValueError(f"embedding backend {backend!r} unknown; use one of {', '.join(BACKENDS)}")
+    return folder / FILES[backend]
+
+
+def export(folder: Path, backend: str) -> Path:
+    """Write ``backend``'s model file into ``folder`` (fp32 first: int8 is quantised from it)."""
+    target = backend_file(folder, backend)
+    if target.is_file():
+        return target
+    fp32 = backend_file(folder, "onnx")
+    if not fp32.is_file():
+        _export_fp32(folder, fp32)
+    if backend == "onnx-int8":
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        partial = target.with_suffix(".partial.onnx")
+        # per channel: one scale per output row keeps cosine to the fp32 vectors >= 0.99 (per tensor: 0.976)
+        quantize_dynamic(fp32, partial, weight_type=QuantType.QInt8, per_channel=True)
+        partial.replace(target)
+    return target
+
+
+def _export_fp32(folder: Path, target: Path) -> None:
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    class Hidden(torch.nn.Module):  # the traced graph: two inputs in, the token states out
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(folder)).eval()
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    sample = tokenizer(["passage: نص قصير", "passage: a"], padding=True, return_tensors="pt")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial.onnx")
+    axes = {0: "batch", 1: "tokens"}
+    with torch.no_grad():
+        torch.onnx.export(
+            Hidden(),
+            (sample["input_ids"], sample["attention_mask"]),
+            str(partial),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+            opset_version=17,
+            dynamo=False,
+        )
+    partial.replace(target)
+
+
+class OnnxEmbedder:
+    """L2-normalised mean-pooled vectors from ONNX Runtime, with the folder's query/passage prompts."""
+
+    def __init__(self, folder: Path, backend: str, batch_size: int = 32, threads: int | None = None) -> None:
+        import onnxruntime
+        from transformers import AutoTokenizer
+
+        path = backend_file(folder, backend)
+        if not path.is_file():
+            raise BackendMissingError(
+                f"{path} is missing; run `akhbar model fetch` with AKHBAR_EMBED_BACKEND={backend} to build it"
+            )
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or len(os.sched_getaffinity(0))
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        settings = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+        self.prompts: dict[str, str] = settings.get("prompts", {})
+        self.max_tokens = int(json.loads((folder / "sentence_bert_config.json").read_text())["max_seq_length"])
+        self.batch_size = batch_size
+        self._lock = threading.Lock()  # one fast tokenizer instance: not to be shared across threads at once
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+        prefixed = [self.prompts.get(prompt, "") + t for t in texts]
+        order = sorted(range(len(prefixed)), key=lambda i: len(prefixed[i]), reverse=True)
+        vectors = np.zeros((len(prefixed), 0), np.float32)
+        for start in range(0, len(order), self.batch_size):
+            batch = [prefixed[i] for i in order[start : start + self.batch_size]]
+            with self._lock:
+                encoded = self.tokenizer(
+                    batch, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="np"
+                )
+            mask = encoded["attention_mask"].astype(np.int64)
+            (hidden,) = self.session.run(
+                ["last_hidden_state"], {"input_ids": encoded["input_ids"].astype(np.int64), "attention_mask": mask}
+            )
+            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            if not vectors.size:
+                vectors = np.zeros((len(prefixed), pooled.shape[1]), np.float32)
+            vectors[order[start : start + self.batch_size]] = pooled
+        return vectors
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "passage")
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query")
+
+    def count_tokens(self, text: str) -> int:
+        with self._lock:
+            return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
