@@ -132,6 +132,14 @@ def create_app(assistant: Assistant) -> FastAPI:
             return StreamingResponse(completion_chunks(items, request.model), media_type="text/event-stream")
         return JSONResponse(completion(items.answer, request.model))
 
+    @app.post("/v1/timeline")
+    def timeline(request: QuestionRequest) -> JSONResponse:
+        try:
+            entries = assistant.timeline(request.question, request.k, request.filters())
+        except ValueError as exc:
+            return rejected(exc)
+        return JSONResponse({"entries": [asdict(e) for e in entries]})
+
     @app.post("/v1/feedback")
     def feedback(request: FeedbackRequest) -> JSONResponse:
         limit = settings.max_question_chars

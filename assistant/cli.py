@@ -159,6 +159,21 @@ def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:
         time.sleep(3600)
 
 
+def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from assistant.service import Assistant
+
+    entries = Assistant.from_settings(settings).timeline(args.question, args.entries, _filters(args))
+    if args.json:
+        print(json.dumps([asdict(e) for e in entries], ensure_ascii=False, indent=2))
+        return 0
+    for e in entries:
+        outlets = ", ".join([e.source, *(r.source for r in e.also_in)])
+        print(f"[{e.n}] {e.date[:10]} · {outlets} — {e.sentence}\n     {e.headline} (¶{e.paragraph + 1})")
+    return 0
+
+
 def cmd_feedback_export(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.feedback import FeedbackLog
 
@@ -202,6 +217,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("timeline", parents=[common, filters], help="how a story developed, one sentence per article")
+    p.add_argument("question")
+    p.add_argument("--entries", type=int, default=None, help="articles in the timeline (default 10)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=cmd_timeline)
 
     p = sub.add_parser("chat", parents=[common], help="serve the chat UI")
     p.add_argument("--host", default="127.0.0.1")

@@ -19,6 +19,7 @@ from assistant.llm import LLM, connect_llm
 from assistant.records import Answer, AnswerStream, Passage
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
+from assistant.timeline import TimelineEntry, timeline
 from ingest.articles import Article, Skipped
 from ingest.embedder import Embedder, load_embedder
 from ingest.filters import SearchFilters
@@ -40,6 +41,9 @@ class Turn:
     language: str = ""
     standalone: str = ""  # the question rewritten to stand alone (follow-ups)
     passages: list[Passage] = field(default_factory=list)
+
+
+TIMELINE_ENTRIES = 10
 
 
 class LimitExceeded(ValueError):
@@ -125,6 +129,12 @@ class Assistant:
         filters: SearchFilters | None,
         mode: str | None = None,
     ) -> Turn:
+        question = self._checked(question, history, k)
+        turn = Turn(question, tuple(clean_text(h) for h in history), k or self.settings.top_k, filters, mode)
+        return self.retrieval_chain.invoke(turn)
+
+    def _checked(self, question: str, history: Sequence[str], k: int | None) -> str:
+        """``question`` cleaned, or a ``ValueError`` saying why it cannot be asked."""
         limit = self.settings.max_question_chars
         question = clean_text(question).strip()
         if not question:
@@ -135,8 +145,13 @@ class Assistant:
             raise LimitExceeded(f"k over {self.settings.max_top_k}", "max_top_k")
         if not has_words(question):
             raise ValueError("the question has no words or numbers; ask something about the archive")
-        turn = Turn(question, tuple(clean_text(h) for h in history), k or self.settings.top_k, filters, mode)
-        return self.retrieval_chain.invoke(turn)
+        return question
+
+    def timeline(
+        self, question: str, k: int | None = None, filters: SearchFilters | None = None
+    ) -> list[TimelineEntry]:
+        """One cited sentence per article about ``question`` (up to ``k``, default 10), oldest first."""
+        return timeline(self.retriever, self._checked(question, (), k), k or TIMELINE_ENTRIES, filters)
 
     def search(
         self, question: str, k: int | None = None, filters: SearchFilters | None = None, mode: str | None = None

@@ -16,6 +16,7 @@ from assistant.conversation import to_json, to_markdown
 from assistant.feedback import Feedback
 from assistant.records import Answer, Citation
 from assistant.service import Assistant
+from assistant.timeline import TimelineEntry
 from ingest.articles import ArticleSource
 from ingest.chunking import split_sentences
 from ingest.filters import SearchFilters
@@ -114,6 +115,21 @@ def upload_report(report: IngestReport) -> str:
     return "\n".join(lines)
 
 
+def render_timeline(entries: list[TimelineEntry]) -> str:
+    """One line per article, oldest first: date, the outlets that carried it, the sentence, [n]."""
+    if not entries:
+        return bubble("—")
+    items = []
+    for e in entries:
+        outlets = html.escape(" · ".join(filter(None, [e.source, *(r.source for r in e.also_in)])))
+        items.append(
+            f'<li dir="auto"><b>{e.date[:10]}</b> <span class="meta">{outlets}</span><br>'
+            f'{html.escape(e.sentence)} <span class="num">[{e.n}]</span><br>'
+            f'<span class="meta">{html.escape(e.headline)} · ¶{e.paragraph + 1}</span></li>'
+        )
+    return f'<ol class="timeline">{"".join(items)}</ol>'
+
+
 def build_ui(assistant: Assistant) -> gr.Blocks:
     admin_keys = assistant.settings.valid_admin_keys()
 
@@ -160,6 +176,19 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         except ValueError as exc:
             messages[-1]["content"] = bubble(f"⚠ {exc}")
             yield messages, "", question, asked, answers
+
+    def show_timeline(
+        question: str, messages: Messages, since: str, until: str, source: str, keyword: str
+    ) -> tuple[Messages, str]:
+        question = (question or "").strip()
+        if not question:
+            return messages, ""
+        try:
+            filters = SearchFilters.parse(since or None, until or None, source or None, keyword or None)
+            reply = render_timeline(assistant.timeline(question, filters=filters))
+        except ValueError as exc:
+            reply = bubble(f"⚠ {exc}")
+        return [*messages, {"role": "user", "content": bubble(question)}, {"role": "assistant", "content": reply}], ""
 
     def record(answered: dict[str, Any], rating: str, correction: str = "") -> None:
         history = tuple(answered["history"])
@@ -209,6 +238,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 autofocus=True,
             )
             send = gr.Button("Ask · اسأل", elem_id="ask", variant="primary", scale=1)
+            timeline_button = gr.Button("Timeline · خط زمني", elem_id="timeline", scale=1)
         with gr.Accordion("Filters · تصفية", open=False), gr.Row():
             since = gr.Textbox(label="since (YYYY-MM-DD)", elem_id="since")
             until = gr.Textbox(label="until (YYYY-MM-DD)", elem_id="until")
@@ -242,6 +272,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         outputs = [chatbot, cards, box, asked, answers]
         send.click(respond, inputs, outputs)
         box.submit(respond, inputs, outputs)
+        timeline_button.click(show_timeline, [box, chatbot, since, until, source, keyword], [chatbot, box])
         chatbot.like(rate, answers, noted)
         as_markdown.click(export_markdown, answers, exported)
         as_json.click(export_json, answers, exported)

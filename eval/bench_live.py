@@ -55,7 +55,8 @@ def serve(data_dir: Path, settings: Settings, collection: str) -> tuple[subproce
         "AKHBAR_RATE_LIMIT_PER_MINUTE": "1000000",
     }
     command = [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = (data_dir / "server.log").open("w", encoding="utf-8")
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     while True:
@@ -175,8 +176,10 @@ def main() -> None:
             began = time.perf_counter()
 
             def pusher() -> None:
-                result.append(push(url, articles, args.batch))
-                done.set()
+                try:
+                    result.append(push(url, articles, args.batch))
+                finally:
+                    done.set()
 
             pushing = threading.Thread(target=pusher)
             pushing.start()
@@ -186,6 +189,11 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=60)
+            failures = [line for line in (data_dir / "server.log").read_text(encoding="utf-8").splitlines() if line]
+            if failures:
+                print("server log:\n" + "\n".join(failures[-30:]), file=sys.stderr)
+    if not result:
+        raise SystemExit("the push failed; see the server log above")
     posts, to_searchable = result[0]
     print(
         f"\n{args.clients} clients asking /v1/ask {args.think_seconds:g} s apart; "

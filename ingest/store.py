@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,67 @@ PAGE = 5000
 WRITTEN_AT = "revision"  # chunk metadata: the store's revision when the chunk was written
 WRITES = frozenset({"add", "upsert", "update", "delete", "modify", "get_or_create_collection", "HttpClient"})
 logger = logging.getLogger(__name__)
+
+
+class SharedLock:
+    """Many holders at once, or one alone; one waiting to be alone keeps new holders out."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._holders = 0
+        self._alone = False
+        self._waiting = 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._condition:
+            self._condition.wait_for(lambda: not self._alone and not self._waiting)
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._holders -= 1
+                self._condition.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._condition:
+            self._waiting += 1
+            self._condition.wait_for(lambda: not self._alone and not self._holders)
+            self._waiting -= 1
+            self._alone = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._alone = False
+                self._condition.notify_all()
+
+
+class Guarded:
+    """A local Chroma client (or collection) whose calls share ``lock``: reopening the client
+    (after another process wrote) waits for calls in flight and holds new ones back."""
+
+    def __init__(self, inner: Any, lock: SharedLock) -> None:
+        self._inner, self._lock = inner, lock
+
+    @property
+    def unguarded(self) -> Any:
+        """The client itself, for the one holding the lock alone."""
+        return self._inner
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._inner, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock.shared():
+                result = attribute(*args, **kwargs)
+            return Guarded(result, self._lock) if isinstance(result, Collection) else result
+
+        return call
 
 
 class StoreUnavailable(RuntimeError):
@@ -99,7 +162,10 @@ class ChunkStore:
         self.chroma_url = chroma_url
         self.write_retry_s = write_retry_s
         self.read_retry_s = read_retry_s
+        self._clients = SharedLock()
+        self._revision_lock = threading.Lock()  # a write's revision bump against a refresh's comparison
         self._open()
+        self._seen_revision = self.revision
 
     def _open(self) -> None:
         client: Any
@@ -115,17 +181,19 @@ class ChunkStore:
         else:
             self.chroma_dir.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(self.chroma_dir))
-        self.client = client
-        self.collection = client.get_or_create_collection(
+        collection = client.get_or_create_collection(
             self.name,
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
             metadata={"revision": 0},
         )
-        self.sentence_collection = client.get_or_create_collection(
+        sentences = client.get_or_create_collection(
             f"{self.name}-sentences", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
-        self._seen_revision = self.revision
+        if not self.chroma_url:
+            client, collection = Guarded(client, self._clients), Guarded(collection, self._clients)
+            sentences = Guarded(sentences, self._clients)
+        self.client, self.collection, self.sentence_collection = client, collection, sentences
 
     @property
     def revision(self) -> int:
@@ -140,18 +208,21 @@ class ChunkStore:
         are unknown to it ("Error finding id") until it is reopened. A Chroma server needs no
         reopening. Clients of the same folder in this process share one index and see each
         other's writes; reopening releases it only when this store holds the last of them."""
-        current = self.revision
-        if current == self._seen_revision:
+        with self._revision_lock:
+            current = self.revision
+            if current == self._seen_revision:
+                return current
+            if not self.chroma_url:
+                with self._clients.exclusive():  # no call in flight on the client being closed
+                    self.client.unguarded.close()
+                    self._open()
+            self._seen_revision = current
             return current
-        if not self.chroma_url:
-            self.client.close()  # type: ignore[attr-defined]  # on Client, not in the ClientAPI protocol
-            self._open()
-        self._seen_revision = current
-        return current
 
     def _bump(self) -> None:
-        self._seen_revision = self.revision + 1
-        self.collection.modify(metadata={"revision": self._seen_revision})
+        with self._revision_lock:  # a refresh must not take this process's own write for another's
+            self._seen_revision = self.revision + 1
+            self.collection.modify(metadata={"revision": self._seen_revision})
 
     @property
     def collection_id(self) -> str:

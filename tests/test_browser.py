@@ -120,7 +120,7 @@ def test_a_refusal_shows_the_closest_passages_under_their_own_heading(chat_url, 
     chrome.save_screenshot(str(artifacts / "chat-refusal.png"))
 
 
-def test_thumbs_a_correction_and_the_conversation_exported(chat_url, chrome, archive_settings, artifacts: Path):
+def test_feedback_export_and_timeline(chat_url, chrome, archive_settings, artifacts: Path):
     log = archive_settings.feedback_path
 
     def lines() -> int:
@@ -150,3 +150,9 @@ def test_thumbs_a_correction_and_the_conversation_exported(chat_url, chrome, arc
         markdown = download.read().decode("utf-8")
     assert "## 1. أين عقدت جماعة خراسان اجتماعها السري؟" in markdown and "[1] " in markdown and "¶" in markdown
     chrome.save_screenshot(str(artifacts / "chat-feedback-export.png"))
+
+    box = chrome.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.send_keys("اجتماع جماعة خراسان في حلب")
+    chrome.find_element(By.ID, "timeline").click()
+    entries = WebDriverWait(chrome, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat ol.timeline li"))
+    assert "2014-11-13" in entries[0].text and "[1]" in entries[0].text
