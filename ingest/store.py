@@ -208,7 +208,10 @@ class ChunkStore:
         are unknown to it ("Error finding id") until it is reopened. A Chroma server needs no
         reopening. Clients of the same folder in this process share one index and see each
         other's writes; reopening releases it only when this store holds the last of them."""
-        with self._revision_lock:
+        current = self.revision
+        if current == self._seen_revision:  # the common case, without queueing queries on the lock
+            return current
+        with self._revision_lock:  # a mismatch may be this process's own write under way: look again
             current = self.revision
             if current == self._seen_revision:
                 return current
