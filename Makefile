@@ -27,9 +27,11 @@ ingest: model
 demo: ingest
 	$(AKHBAR) chat --host 127.0.0.1 --port 7860
 
-browser:
+browser: install  # Chromium and its driver (Debian), axe-core (npm) for the accessibility check
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
+	@test -f $(VENV)/node/node_modules/axe-core/axe.min.js || \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@4.14.1
 
 test: install browser
 	$(PY) -m pytest -q

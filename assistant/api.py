@@ -18,11 +18,13 @@ from pydantic import BaseModel, Field, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api_security import error, install_security
+from assistant.article_page import render_article_page
 from assistant.feedback import Feedback
 from assistant.openai_compat import ChatRequest, completion, completion_chunks
 from assistant.records import AnswerStream, Passage
 from assistant.service import Assistant, LimitExceeded
 from assistant.ui import build_ui, launch_kwargs
+from assistant.ui_text import UI_LANGUAGES, preferred_language, ui_text
 from ingest.articles import Article, read_json_upload, read_jsonl_upload
 from ingest.filters import SearchFilters
 from ingest.sanitize import clean_text
@@ -166,6 +168,38 @@ def create_app(assistant: Assistant) -> FastAPI:
         report = await run_in_threadpool(assistant.add_articles, items)
         return JSONResponse({"ids": list(dict.fromkeys(a.id for a in articles)), **report.as_dict()})
 
+    @app.get("/v1/articles")
+    def list_articles(
+        since: str | None = None,
+        until: str | None = None,
+        source: str | None = None,
+        keyword: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> JSONResponse:
+        """The archive's articles that the filters admit, newest first: {total, offset, articles}."""
+        try:
+            page = assistant.browse(SearchFilters.parse(since, until, source, keyword), limit, offset)
+        except ValueError as exc:
+            return rejected(exc)
+        return JSONResponse(asdict(page))
+
+    @app.get("/v1/articles/{article_id}")
+    def get_article(article_id: str) -> JSONResponse:
+        """One article whole: its fields, its paragraphs, and the paragraphs each chunk id covers."""
+        article = assistant.article(article_id)
+        if article is None:
+            return error(404, "not_found", f"no article with id {article_id!r}")
+        return JSONResponse(asdict(article))
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse)
+    def article_page(article_id: str, request: Request, chunk: str = "", lang: str = "") -> HTMLResponse:
+        """The article to read, the paragraphs of passage ``chunk`` marked (what a source card opens)."""
+        language = lang if lang in UI_LANGUAGES else preferred_language(request.headers.get("accept-language"))
+        article = assistant.article(article_id)
+        page = render_article_page(article, ui_text(language), language, chunk)
+        return HTMLResponse(page, status_code=200 if article else 404)
+
     @app.delete("/v1/articles/{article_id}")
     def delete_article(article_id: str) -> JSONResponse:
         removed = assistant.delete_article(article_id)
@@ -188,7 +222,18 @@ def create_app(assistant: Assistant) -> FastAPI:
     def root() -> RedirectResponse:
         return RedirectResponse(url=f"{settings.root_path}/chat/")
 
-    return gr.mount_gradio_app(app, build_ui(assistant), path="/chat", **launch_kwargs())
+    @app.get("/chat", include_in_schema=False)
+    @app.get("/chat/", include_in_schema=False)
+    def chat_in_browser_language(request: Request) -> RedirectResponse:
+        """The chat in the language the browser prefers (Accept-Language), the query (?key=) kept."""
+        language = preferred_language(request.headers.get("accept-language"))
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(url=f"{settings.root_path}/chat/{language}/{query}")
+
+    for language in UI_LANGUAGES:
+        chat = build_ui(assistant, language, f"{settings.root_path}/articles")
+        app = gr.mount_gradio_app(app, chat, path=f"/chat/{language}", **launch_kwargs(language))
+    return app
 
 
 def app_from_environment() -> FastAPI:

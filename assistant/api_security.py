@@ -20,7 +20,8 @@ from ingest.store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 OPEN_PATHS = ("/healthz", "/readyz", "/docs", "/openapi.json", "/embed-example")
-ADMIN_PATHS = ("/v1/articles",)  # writes to the archive: admin keys only, by Bearer header
+ADMIN_PATHS = ("/v1/articles",)  # writes to the archive (not reads): admin keys only, by Bearer header
+PAGE_PATHS = ("/chat", "/articles")  # pages a browser opens: the key may come as ?key= or the cookie
 KEY_COOKIE = "akhbar_key"
 
 
@@ -86,9 +87,9 @@ class GuardMiddleware(BaseHTTPMiddleware):
         if request.method == "OPTIONS" or path.startswith(OPEN_PATHS) or path == "/":
             return await call_next(request)
         address = request.client.host if request.client else "anonymous"
-        if path.startswith(ADMIN_PATHS):
+        if path.startswith(ADMIN_PATHS) and request.method not in ("GET", "HEAD"):
             return await self._guard_admin(request, call_next, address)
-        chat_page = path.startswith("/chat")
+        chat_page = path.startswith(PAGE_PATHS)
         # A fresh ?key= beats the cookie of an earlier one, so that rotating a key reaches iframes.
         key = bearer(request) or (
             request.query_params.get("key") or request.cookies.get(KEY_COOKIE) if chat_page else None

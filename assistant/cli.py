@@ -75,7 +75,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else report.summary(), flush=True)
         return report
 
-    report = ingest([Path(p) for p in args.paths])
+    paths = [Path(p) for p in args.paths]
     missing = [p for p in args.paths if not Path(p).exists()]  # reported as skipped; the rest went in
     if args.watch:
         if missing:
@@ -84,8 +84,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         from ingest.watch import watch_folders
 
         print(f"watching {', '.join(args.paths)} for new articles (Ctrl-C stops)", file=sys.stderr, flush=True)
-        watch_folders([Path(p) for p in args.paths], ingest)
+        watch_folders(paths, ingest, on_start=lambda: ingest(paths))
         return 0
+    report = ingest(paths)
     return 1 if missing or (report.articles == 0 and report.skipped) else 0
 
 
@@ -122,30 +123,35 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.service import Assistant
-    from assistant.ui import build_ui, launch_kwargs
-
-    ui = build_ui(Assistant.from_settings(settings))
-    ui.launch(server_name=args.host, server_port=args.port, **launch_kwargs())
+    print(f"chat at http://{args.host}:{args.port}/chat/ (Arabic /chat/ar/, English /chat/en/)", flush=True)
+    serve_one(settings, args.host, args.port)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    run = {"host": args.host, "port": args.port, "root_path": settings.root_path, "log_level": "warning"}
     if args.workers > 1:
         if not settings.chroma_url:
             raise ValueError("--workers above 1 needs a Chroma server: set AKHBAR_CHROMA_URL")
         # Each worker process builds its settings from the environment: the flags given here go there.
         os.environ.update({f"AKHBAR_{name.upper()}": str(value) for name, value in flag_overrides(args).items()})
+        run = {"host": args.host, "port": args.port, "root_path": settings.root_path, "log_level": "warning"}
         uvicorn.run("assistant.api:app_from_environment", factory=True, workers=args.workers, **run)
         return 0
+    serve_one(settings, args.host, args.port)
+    return 0
+
+
+def serve_one(settings: Settings, host: str, port: int) -> None:
+    """The HTTP API with the chat at /chat, in this process."""
+    import uvicorn
+
     from assistant.api import create_app
     from assistant.service import Assistant
 
-    uvicorn.run(create_app(Assistant.from_settings(settings)), **run)
-    return 0
+    app = create_app(Assistant.from_settings(settings))
+    uvicorn.run(app, host=host, port=port, root_path=settings.root_path, log_level="warning")
 
 
 def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -224,7 +230,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=cmd_timeline)
 
-    p = sub.add_parser("chat", parents=[common], help="serve the chat UI")
+    p = sub.add_parser("chat", parents=[common], help="serve the chat UI (and the HTTP API) on port 7860")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(run=cmd_chat)

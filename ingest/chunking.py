@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -178,3 +178,23 @@ def _make_chunk(article: Article, units: list[_Unit], index: int) -> Chunk:
         paragraph_end=units[-1].paragraph,
         index=index,
     )
+
+
+def paragraphs_of(chunks: Sequence[tuple[int, str]]) -> list[str]:
+    """An article's paragraphs read back from its chunks, given as (first paragraph, text) in
+    chunk order: the inverse of `chunk_article` up to whitespace. A chunk's lines are consecutive
+    paragraphs; the sentences a chunk repeats from the one before (its overlap) are kept once."""
+    paragraphs: dict[int, str] = {}
+    for first, text in chunks:
+        for number, line in enumerate(text.split("\n"), first):
+            so_far = paragraphs.get(number, "")
+            paragraphs[number] = f"{so_far} {line[_overlap(so_far, line) :].strip()}".strip()
+    return [paragraphs[n] for n in sorted(paragraphs)]
+
+
+def _overlap(before: str, after: str) -> int:
+    """Length of the longest start of ``after`` that ``before`` ends with, on a word boundary."""
+    for size in range(min(len(before), len(after)), 0, -1):
+        if before.endswith(after[:size]) and (size == len(after) or after[size] == " "):
+            return size
+    return 0

@@ -9,6 +9,15 @@ from typing import Any
 from ingest.dates import parse_iso_date, to_epoch
 
 
+class FilterError(ValueError):
+    """A filter value that cannot be read; ``field`` names the filter ("since", "until")."""
+
+    def __init__(self, field: str, value: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.value = value
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     since: int | None = None  # epoch seconds, inclusive
@@ -30,7 +39,10 @@ class SearchFilters:
         def epoch(value: str | date | None, end_of_day: bool) -> int | None:
             if value in (None, ""):
                 return None
-            moment = value if isinstance(value, datetime) else parse_iso_date(str(value))
+            try:
+                moment = value if isinstance(value, datetime) else parse_iso_date(str(value))
+            except ValueError as exc:
+                raise FilterError("until" if end_of_day else "since", str(value), str(exc)) from exc
             bare = isinstance(value, date) and not isinstance(value, datetime) or len(str(value).strip()) == 10
             return to_epoch(moment) + (86399 if end_of_day and bare else 0)
 

@@ -319,6 +319,23 @@ class ChunkStore:
         }
         return [found[i] for i in ids if i in found]
 
+    def article_chunks(self, article_id: str) -> list[StoredChunk]:
+        """Every chunk of one article in reading order; [] when the archive has none."""
+        where: Where = {"article_id": article_id}
+        found = self.collection.get(where=where, include=["documents", "metadatas"])  # type: ignore[arg-type]
+        chunks = [
+            StoredChunk(i, d, ChunkMeta.from_metadata(m))
+            for i, d, m in zip(found["ids"], found["documents"], found["metadatas"])  # type: ignore[arg-type]
+        ]
+        return sorted(chunks, key=lambda c: c.meta.chunk_index)
+
+    def article_heads(self, where: Where | None = None) -> list[ChunkMeta]:
+        """The metadata of each article's first chunk that ``where`` admits: one row per article."""
+        first: Where = {"chunk_index": 0}
+        where = {"$and": [first, where]} if where else first
+        found = self.collection.get(where=where, include=["metadatas"])  # type: ignore[arg-type]
+        return [ChunkMeta.from_metadata(m) for m in found["metadatas"] or []]
+
     def scan(self) -> Iterator[StoredChunk]:
         """Every stored chunk, page by page (for rebuilding the lexical index)."""
         offset = 0

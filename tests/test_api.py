@@ -113,7 +113,7 @@ def test_cors_allow_list(client: httpx.Client):
 
 def test_chat_page_needs_a_key_and_may_be_framed_by_the_portal(client: httpx.Client):
     assert client.get("/chat/").status_code == 401
-    page = client.get("/chat/?key=test-key")
+    page = client.get("/chat/en/?key=test-key")
     assert page.status_code == 200 and "akhbar_key" in page.headers["set-cookie"]
     assert page.headers["content-security-policy"] == f"frame-ancestors 'self' {PORTAL}"
 
@@ -185,7 +185,7 @@ def test_headers_and_readiness_say_no_more_than_needed(client: httpx.Client):
 def test_a_fresh_key_in_the_url_beats_an_old_cookie(client: httpx.Client):
     client.cookies.set("akhbar_key", "old-key")
     try:
-        assert client.get("/chat/?key=test-key").status_code == 200
+        assert client.get("/chat/en/?key=test-key").status_code == 200
     finally:
         client.cookies.clear()
 
@@ -200,7 +200,7 @@ def test_the_chat_and_key_guessing_are_rate_limited(client: httpx.Client):
 def test_gradio_client_uses_the_mounted_chat(api: str):
     from gradio_client import Client
 
-    chat = Client(f"{api}/chat/", headers={"Authorization": "Bearer test-key"}, verbose=False)
+    chat = Client(f"{api}/chat/en/", headers={"Authorization": "Bearer test-key"}, verbose=False)
     messages, cards, *_ = chat.predict(QUESTION, [], "", "", "", "", api_name="/respond")
     content = messages[-1]["content"]  # Gradio 6: a list of {"type": "text", "text": ...} parts
     text = "".join(part["text"] for part in content) if isinstance(content, list) else content
@@ -227,7 +227,8 @@ def test_embed_example_shows_the_chat_in_an_iframe(api: str, chrome, artifacts: 
 def test_public_chat_and_root_path_behind_a_proxy(archive, archive_settings):
     env = {"AKHBAR_API_KEYS": "test-key", "AKHBAR_PUBLIC_CHAT": "true", "AKHBAR_ROOT_PATH": "/akhbar"}
     with running_server(["serve"], archive_settings, "/healthz", **env) as url, httpx.Client(base_url=url) as client:
-        assert client.get("/chat/").status_code == 200  # the page opens without a key
+        assert client.get("/chat/ar/").status_code == 200  # the page opens without a key
+        assert client.get("/chat/", headers={"Accept-Language": "en"}).headers["location"] == "/akhbar/chat/en/"
         assert client.post("/v1/ask", json={"question": QUESTION}).status_code == 401  # the API still needs one
         assert client.get("/openapi.json").json()["servers"] == [{"url": "/akhbar"}]
         assert client.get("/", follow_redirects=False).headers["location"] == "/akhbar/chat/"

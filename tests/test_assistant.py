@@ -136,7 +136,7 @@ def test_cli_bad_date_is_reported_before_the_model_loads(tmp_path: Path):
     )
     assert result.returncode == 2
     assert result.stderr == (
-        "akhbar: error: date 'yesterday' is not ISO 8601 (e.g. 2014-11-13 or 2018-02-01T10:00:00+03:00)\n"
+        "akhbar: error: since: date 'yesterday' is not ISO 8601 (e.g. 2014-11-13 or 2018-02-01T10:00:00+03:00)\n"
     )
 
 

@@ -113,7 +113,7 @@ def test_a_refusal_shows_the_closest_passages_under_their_own_heading(chat_url, 
             and d.find_elements(By.CSS_SELECTOR, "#sources .card")
         )
     )
-    assert chrome.find_element(By.CSS_SELECTOR, "#sources h3").text.startswith("Closest passages")
+    assert chrome.find_element(By.CSS_SELECTOR, "#sources h2").text.startswith("Closest passages")
     cards = chrome.find_elements(By.CSS_SELECTOR, "#sources .card")
     assert 1 <= len(cards) <= 3
     assert not chrome.find_elements(By.CSS_SELECTOR, "#sources mark")  # nothing quoted: nothing is highlighted
@@ -133,7 +133,7 @@ def test_feedback_export_and_timeline(chat_url, chrome, archive_settings, artifa
         lambda d: d.find_elements(By.CSS_SELECTOR, "#chat button[aria-label='Dislike'], #chat button[title='Dislike']")
     )
     dislike[-1].click()
-    WebDriverWait(chrome, 30).until(lambda d: "recorded" in d.find_element(By.ID, "feedback-note").text)
+    WebDriverWait(chrome, 30).until(lambda d: "Recorded" in d.find_element(By.ID, "feedback-note").text)
     chrome.find_element(By.CSS_SELECTOR, "#correction textarea").send_keys("في حلب")
     chrome.find_element(By.ID, "send-correction").click()
     WebDriverWait(chrome, 30).until(lambda d: lines() >= before + 2)

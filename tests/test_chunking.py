@@ -1,9 +1,9 @@
 from dataclasses import replace
 
-from conftest import SAMPLE
+from conftest import REPO, SAMPLE
 
-from ingest.articles import Article, read_file
-from ingest.chunking import MODEL_LIMIT, ChunkMeta, chunk_article, split_sentences
+from ingest.articles import Article, ArticleSource, read_file
+from ingest.chunking import MODEL_LIMIT, ChunkMeta, chunk_article, paragraphs_of, split_sentences
 
 
 def words(text: str) -> int:
@@ -68,3 +68,18 @@ def test_chunk_metadata_round_trips_through_chromas_dict():
     assert ChunkMeta.from_metadata({"article_id": "a2", "paragraph": 4, "added_later": "x"}) == replace(
         undated, paragraph_end=4
     )
+
+
+def test_an_articles_paragraphs_are_read_back_from_its_chunks():
+    """300 news articles chunked small (sentences split across chunks, overlaps carried) and
+    reassembled: every paragraph comes back once, in order, up to whitespace."""
+    words = lambda text: len(text.split())  # noqa: E731
+    news = ArticleSource([REPO / "eval" / "data" / "ant-news-middleeast-300.jsonl"])
+    articles = [a for a in news if isinstance(a, Article)]
+    assert len(articles) == 300
+    for article in articles:
+        want = [" ".join(p.split()) for p in article.paragraphs]
+        for budget, overlap in ((30, 10), (60, 20), (400, 0)):
+            chunks = chunk_article(article, words, budget, overlap)
+            got = paragraphs_of([(c.paragraph, c.text) for c in chunks])
+            assert [" ".join(p.split()) for p in got] == want, (article.id, budget, overlap)

@@ -1,5 +1,5 @@
 """The ONNX Runtime backends against the torch model they are exported from: the same vectors
-(cosine 0.99) on 500 archive passages and on questions, the same token counts."""
+(cosine 0.99) on 150 archive passages and on questions, the same token counts."""
 
 import json
 
@@ -22,7 +22,7 @@ def passages() -> list[str]:
         for p in json.loads(line)["body"].split("\n")
         if len(p.strip()) > 80
     )
-    return list(dict.fromkeys(paragraphs))[:500]
+    return list(dict.fromkeys(paragraphs))[:150]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_onnx_vectors_agree_with_torch(backend, model_dir, embedder, passages, r
     export(model_dir, backend)
     onnx = OnnxEmbedder(model_dir, backend, threads=2)
     cosines = np.sum(onnx.embed_passages(passages) * reference, axis=1)
-    assert len(passages) == 500 and cosines.min() >= 0.99, f"lowest cosine {cosines.min():.4f}"
+    assert len(passages) == 150 and cosines.min() >= 0.99, f"lowest cosine {cosines.min():.4f}"
     queries = np.sum(onnx.embed_queries(QUESTIONS) * embedder.embed_queries(QUESTIONS), axis=1)
     assert queries.min() >= 0.99
     assert [onnx.count_tokens(p) for p in passages[:20]] == [embedder.count_tokens(p) for p in passages[:20]]

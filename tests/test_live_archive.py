@@ -3,6 +3,7 @@ the new articles without a restart."""
 
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -111,6 +112,13 @@ def test_articles_pushed_and_deleted_over_the_api_while_queries_run(assistant: A
     assert max(seconds for _, seconds in queries) <= 2, f"slowest query {max(s for _, s in queries):.2f} s"
 
 
+def next_report(lines: "queue.Queue[str]", seconds: float = 120) -> dict:
+    try:
+        return json.loads(lines.get(timeout=seconds))
+    except queue.Empty:
+        pytest.fail(f"the watcher printed no report within {seconds:.0f} s")
+
+
 def test_ingest_watch_takes_in_files_dropped_into_a_folder(assistant: Assistant, settings: Settings, tmp_path: Path):
     drop = tmp_path / "drop"
     drop.mkdir()
@@ -125,11 +133,13 @@ def test_ingest_watch_takes_in_files_dropped_into_a_folder(assistant: Assistant,
     )
     try:
         assert watcher.stdout is not None
-        assert json.loads(watcher.stdout.readline())["articles"] == 1  # what the folder held
+        reports: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [reports.put(line) for line in watcher.stdout], daemon=True).start()
+        assert next_report(reports)["articles"] == 1  # what the folder held
         lines = NEWS.read_text(encoding="utf-8").splitlines(keepends=True)
         (drop / "wire.jsonl.partial").write_text("".join(lines[2:5]) + "{broken\n", encoding="utf-8")
         (drop / "wire.jsonl.partial").rename(drop / "wire.jsonl")  # as a drop folder is fed: a rename
-        report = json.loads(watcher.stdout.readline())
+        report = next_report(reports)
         assert (report["articles"], [s["origin"] for s in report["skipped"]]) == (3, [f"{drop / 'wire.jsonl'}:4"])
         assistant.store.refresh()
         ids = {json.loads(line)["id"] for line in lines[2:5]}
@@ -153,7 +163,7 @@ def test_admins_add_articles_from_the_chat(
     upload.write_text("".join(lines[5:7]) + '{"title": "بلا نص"}\n', encoding="utf-8")
     env = {"AKHBAR_API_KEYS": "reader-key", "AKHBAR_ADMIN_KEYS": "admin-key"}
     with running_server(["serve"], settings, "/readyz", **env) as url:
-        reader = Client(f"{url}/chat/", headers=READER, verbose=False)
+        reader = Client(f"{url}/chat/en/", headers=READER, verbose=False)
         assert "admin key" in reader.predict([handle_file(str(upload))], api_name="/add_articles")
 
         chrome.get(f"{url}/chat/?key=reader-key")
