@@ -66,6 +66,12 @@ def test_a_place_follows_the_noun_the_question_names():
     assert short_answer(sentence, Kind.WHERE, known_from(question), head) == "ليدردروب"
 
 
+def test_a_where_question_without_a_noun_gets_the_place_after_its_preposition():
+    question = "أين ولد فريدريش راتزل؟"
+    sentence = "وُلد فريدريش راتزل عام 1844 في كارلسروه بألمانيا، ودرس علم الحيوان."
+    assert short_answer(sentence, Kind.WHERE, known_from(question)) == "كارلسروه"
+
+
 def test_a_sentence_without_the_kind_asked_for_has_no_short_answer():
     question = "كم بلغ معدل التضخم في السودان؟"
     sentence = "وارتفع معدل التضخم في السودان بسبب ارتفاع أسعار الغذاء."
