@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.records import SourceRef
 from ingest.chunking import ChunkMeta, paragraphs_of
 from ingest.filters import SearchFilters
 from ingest.store import ChunkStore
@@ -13,17 +14,12 @@ MAX_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
-class ArticleSummary:
-    article_id: str
-    headline: str
-    date: str
-    source: str
-    keywords: str
-    url: str = ""
+class ArticleSummary(SourceRef):
+    keywords: str = ""
 
     @classmethod
     def of(cls, meta: ChunkMeta) -> ArticleSummary:
-        return cls(meta.article_id, meta.headline, meta.date, meta.source, meta.keywords, meta.url)
+        return cls(meta.article_id, meta.headline, meta.date, meta.source, meta.url, meta.keywords)
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,11 @@ def error_message(exc: ValueError, text: dict[str, str], max_chars: int) -> str:
     return text["failed"].format(message=exc)
 
 
+def filter_boxes(text: dict[str, str], prefix: str = "") -> list[gr.Textbox]:
+    """Date range, outlet and keyword boxes (ids ``{prefix}since`` and so on)."""
+    return [gr.Textbox(label=text[name], elem_id=f"{prefix}{name}") for name in ("since", "until", "source", "keyword")]
+
+
 def build_ui(assistant: Assistant, language: str, articles_url: str) -> gr.Blocks:
     """The chat in ``language`` ("ar" lays out right to left); articles open at ``articles_url``/<id>."""
     text = ui_text(language)
@@ -332,10 +337,7 @@ def build_ui(assistant: Assistant, language: str, articles_url: str) -> gr.Block
                         send = gr.Button(text["ask"], elem_id="ask", variant="primary", scale=1, min_width=80)
                         timeline_button = gr.Button(text["timeline"], elem_id="timeline", scale=1, min_width=80)
                     with gr.Accordion(text["filters"], open=False), gr.Row():
-                        since = gr.Textbox(label=text["since"], elem_id="since")
-                        until = gr.Textbox(label=text["until"], elem_id="until")
-                        source = gr.Textbox(label=text["source"], elem_id="source")
-                        keyword = gr.Textbox(label=text["keyword"], elem_id="keyword")
+                        since, until, source, keyword = filter_boxes(text)
                     with gr.Row():
                         correction = gr.Textbox(
                             placeholder=text["correction_placeholder"],
@@ -355,10 +357,7 @@ def build_ui(assistant: Assistant, language: str, articles_url: str) -> gr.Block
                     cards = gr.HTML(empty_sources(text), elem_id="sources")
             with gr.Tab(text["archive_tab"], elem_id="archive-tab"):
                 with gr.Row():
-                    browse_since = gr.Textbox(label=text["since"], elem_id="browse-since")
-                    browse_until = gr.Textbox(label=text["until"], elem_id="browse-until")
-                    browse_source = gr.Textbox(label=text["source"], elem_id="browse-source")
-                    browse_keyword = gr.Textbox(label=text["keyword"], elem_id="browse-keyword")
+                    browsing = filter_boxes(text, "browse-")
                 with gr.Row():
                     browse = gr.Button(text["browse"], elem_id="browse", variant="primary")
                     previous_button = gr.Button(text["previous_page"], elem_id="previous-page")
@@ -381,7 +380,6 @@ def build_ui(assistant: Assistant, language: str, articles_url: str) -> gr.Block
         as_markdown.click(export_markdown, answers, exported)
         as_json.click(export_json, answers, exported)
         send_correction.click(correct, [correction, answers], [correction, noted], api_name="correct")
-        browsing = [browse_since, browse_until, browse_source, browse_keyword]
         browse.click(first_page, browsing, [listing, offset], api_name="browse")
         next_button.click(next_page, [*browsing, offset], [listing, offset])
         previous_button.click(previous_page, [*browsing, offset], [listing, offset])
