@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CORPUS := eval/data
 NEWS   := ../shared/data/news-dev
 
-.PHONY: install model demo ingest chat test test-fast fuzz lint bench-ingest bench-retrieval bench-api bench-live bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-refusal calibrate browser clean
+.PHONY: install model demo ingest chat test test-fast fuzz lint bench-ingest bench-retrieval bench-api bench-scale bench-live bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-refusal calibrate browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -56,6 +56,9 @@ bench-api: ingest  # 50 clients for 60 s against a server it starts on port 8099
 	$(AKHBAR) serve --port 8099 & pid=$$!; \
 	until curl -sf http://127.0.0.1:8099/readyz >/dev/null; do sleep 1; done; \
 	$(PY) -m eval.bench_api --url http://127.0.0.1:8099; kill $$pid
+
+bench-scale: model  # 25k/50k/100k-chunk stores from real ANT chunks and vectors; projected to 1M and 10M
+	$(PY) -m eval.bench_scale
 
 bench-live: model  # 1,000 ANT articles pushed over the API while 10 clients ask: p50/p95/p99 idle vs during
 	$(PY) -m eval.bench_live

@@ -1,0 +1,189 @@
+"""Scale benchmark: stores of 100k+ chunks made from real ANT chunks and their real vectors,
+perturbed, without re-embedding; hybrid query latency, BM25 build and load time, memory and disk
+at each size, and a projection to 1M and 10M chunks.
+
+python -m eval.bench_scale [--sizes 25000,50000,100000] [--queries 200] [--base DIR] [--seed FILE]
+
+The seed is the news-dev archive of the eval cache (3,752 chunks of 1,200 ANT articles) when
+`make eval-news` has built it, else the 300 ANT articles in eval/data (ingested once, about 4
+minutes), or ``--seed``'s articles. Each copy of a seed chunk gets a fresh id and article id, its
+vector moved by Gaussian noise (cosine about 0.98 to the original) and renormalised, and about a
+tenth of its words dropped, so that neither HNSW nor BM25 sees exact duplicates. Stores go under
+``--base`` (default .akhbar/bench-scale), one folder per size, removed after it is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import time
+from pathlib import Path
+
+import chromadb
+import numpy as np
+
+from assistant.service import Assistant
+from assistant.settings import Settings
+from eval.datasets import SHARED, news_dev
+from eval.harness import corpus_collection, load_qa
+from eval.metrics import percentile
+from ingest.embedder import Embedder, load_embedder
+from ingest.lexical import LexicalIndex
+from ingest.models import resolve_model
+from ingest.store import WRITTEN_AT, ChunkStore
+
+SEED_CORPUS = Path("eval/data/ant-news-middleeast-300.jsonl")
+NOISE = 0.01  # per dimension, on unit vectors of 384 dimensions: cosine to the original about 0.98
+DROP = 0.1  # share of a copy's words left out
+BATCH = 5000
+
+
+def cached_news_dev(settings: Settings) -> tuple[str, list[str]] | None:
+    """The eval cache's news-dev collection and news-dev's questions, when `make eval-news` built it."""
+    try:
+        news = news_dev(SHARED)
+    except FileNotFoundError:
+        return None
+    cached = corpus_collection(list(news.corpus), settings.embed_backend)
+    names = {c.name for c in chromadb.PersistentClient(path=str(settings.chroma_dir)).list_collections()}
+    return (cached, [item.question for item in load_qa(list(news.qa))]) if cached in names else None
+
+
+def seed_chunks(
+    settings: Settings, embedder: Embedder, corpus: Path | None
+) -> tuple[list[str], list[dict], np.ndarray, list[str]]:
+    """Texts, metadata, vectors of the seed chunks, and questions to ask (news-dev's, or headlines)."""
+    cache = None if corpus else cached_news_dev(settings)
+    collection, questions = cache or (corpus_collection([corpus or SEED_CORPUS], settings.embed_backend), [])
+    seed = Assistant.from_settings(settings.model_copy(update={"collection": collection}), embedder=embedder)
+    if seed.store.count() == 0:
+        print(seed.ingest([corpus or SEED_CORPUS]).summary())
+    found = seed.store.collection.get(include=["documents", "metadatas", "embeddings"])
+    metadata = [dict(m) for m in found["metadatas"]]
+    questions = questions or sorted({str(m["headline"]) for m in metadata})
+    print(f"seed: {len(found['ids'])} chunks of {collection}; {len(questions)} questions")
+    return list(found["documents"]), metadata, np.asarray(found["embeddings"], dtype=np.float32), questions
+
+
+def fill(store: ChunkStore, size: int, texts: list[str], metadata: list[dict], vectors: np.ndarray) -> float:
+    """Write ``size`` perturbed copies of the seed chunks; seconds taken."""
+    rng = np.random.default_rng(size)
+    began = time.perf_counter()
+    for start in range(0, size, BATCH):
+        rows = np.arange(start, min(size, start + BATCH))
+        seeds = rows % len(texts)
+        moved = vectors[seeds] + rng.normal(0.0, NOISE, (len(rows), vectors.shape[1])).astype(np.float32)
+        moved /= np.linalg.norm(moved, axis=1, keepdims=True)
+        documents, metadatas = [], []
+        for row, seed in zip(rows, seeds):
+            words = texts[seed].split(" ")
+            keep = rng.random(len(words)) >= DROP
+            documents.append(" ".join(w for w, k in zip(words, keep) if k) or texts[seed])
+            copy = int(row) // len(texts)
+            metadatas.append({**metadata[seed], "article_id": f"{metadata[seed]['article_id']}~{copy}", WRITTEN_AT: 1})
+        store.collection.upsert(
+            ids=[f"scale-{int(r)}" for r in rows], embeddings=moved, documents=documents, metadatas=metadatas
+        )
+    return time.perf_counter() - began
+
+
+def folder_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def rss_mb() -> float:
+    """Resident memory now (Linux /proc), MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(size: int, base: Path, embedder: Embedder, seed: tuple, queries: list[str]) -> dict[str, float]:
+    texts, metadata, vectors, _ = seed
+    settings = Settings(data_dir=base / f"n{size}", collection="scale")
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    store = ChunkStore(settings.collection, settings.chroma_dir)
+    write_s = fill(store, size, texts, metadata, vectors)
+    began = time.perf_counter()
+    index = LexicalIndex.build(store)
+    build_s = time.perf_counter() - began
+    index.save(settings.lexical_dir)
+    del index
+    began = time.perf_counter()
+    LexicalIndex.load(settings.lexical_dir)
+    load_s = time.perf_counter() - began
+    assistant = Assistant.from_settings(settings, embedder=embedder)
+    for question in queries[:5]:  # warm: the index loaded, HNSW pages touched
+        assistant.retriever.search(question, k=5, mode="hybrid")
+    latencies = []
+    for question in queries:
+        began = time.perf_counter()
+        assistant.retriever.search(question, k=5, mode="hybrid")
+        latencies.append(1000 * (time.perf_counter() - began))
+    row = {
+        "chunks": size,
+        "write_s": write_s,
+        "bm25_build_s": build_s,
+        "bm25_load_s": load_s,
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "rss_mb": rss_mb(),
+        "chroma_mb": folder_bytes(settings.chroma_dir) / 2**20,
+        "bm25_mb": folder_bytes(settings.lexical_dir) / 2**20,
+    }
+    del assistant, store
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    return row
+
+
+def project(rows: list[dict[str, float]], key: str, size: int) -> float:
+    """Least squares, linear in N, over the measured sizes (for HNSW, whose search time grows with
+    log N, an upper bound)."""
+    slope, intercept = np.polyfit([r["chunks"] for r in rows], [r[key] for r in rows], 1)
+    return float(slope * size + intercept)
+
+
+COLUMNS = {  # key -> decimals shown
+    "write_s": 0,
+    "bm25_build_s": 1,
+    "bm25_load_s": 2,
+    "p50_ms": 0,
+    "p95_ms": 0,
+    "rss_mb": 0,
+    "chroma_mb": 0,
+    "bm25_mb": 0,
+}
+
+
+def table_row(label: str, row: dict[str, float]) -> str:
+    return "| " + " | ".join([label, *(f"{row[key]:.{places}f}" for key, places in COLUMNS.items())]) + " |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="25000,50000,100000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--base", type=Path, default=Path(".akhbar/bench-scale"))
+    parser.add_argument("--seed", type=Path, help="articles to copy (default: the news-dev archive, else eval/data's)")
+    args = parser.parse_args()
+    settings = Settings()
+    model = resolve_model(settings.model, settings.models_dir)
+    embedder = load_embedder(model, settings.embed_backend, settings.device, settings.batch_size)
+    seed = seed_chunks(settings, embedder, args.seed)
+    queries = seed[3][: args.queries]
+    rows: list[dict[str, float]] = []
+    print("| chunks | write s | BM25 build s | BM25 load s | hybrid p50 ms | p95 ms | RSS MB | Chroma MB | BM25 MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for size in (int(s) for s in args.sizes.split(",")):
+        rows.append(measure(size, args.base, embedder, seed, queries))
+        print(table_row(f"{size:,}", rows[-1]), flush=True)
+    if len(rows) >= 2:
+        for size in (1_000_000, 10_000_000):
+            print(table_row(f"{size:,} (projected)", {key: project(rows, key, size) for key in COLUMNS}))
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; 2 cores")
+
+
+if __name__ == "__main__":
+    main()

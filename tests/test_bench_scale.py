@@ -1,0 +1,22 @@
+"""`make bench-scale` runs from the declared dependencies: a tiny seed, two small sizes, projected."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+
+def test_the_scale_benchmark_prints_measured_and_projected_rows(model_dir: Path, tmp_path: Path):
+    environment = {**os.environ, "AKHBAR_DATA_DIR": str(tmp_path / "data"), "AKHBAR_MODEL_CACHE": str(model_dir.parent)}
+    command = ["--seed", "tests/data/news-mini.jsonl", "--sizes", "300,600", "--queries", "4", "--base", str(tmp_path)]
+    run = subprocess.run(
+        [sys.executable, "-m", "eval.bench_scale", *command], cwd=REPO, env=environment, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    labels = [r.split(" | ")[0].strip("| ") for r in rows]
+    assert labels == ["300", "600", "1,000,000 (projected)", "10,000,000 (projected)"]
+    assert all(float(cell) >= 0 for cell in rows[1].strip("| ").split(" | ")[1:])
+    assert not (tmp_path / "n300").exists()  # each size's store is removed once measured
