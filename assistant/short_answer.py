@@ -15,6 +15,7 @@ from ingest.arabic import analyze, normalize_arabic
 
 _TOKEN = re.compile(r"[^\s،,؛;:.!?؟()\[\]\"«»“”]+(?:[.,/][^\s،,؛;:.!?؟()\[\]\"«»“”]+)*")
 _BREAK = re.compile(r"[،,؛;:.!?؟()\[\]\"«»“”]")
+_ACCUSATIVE = ("اً", "ًا")  # the indefinite accusative ending, which the analyzer keeps as a final alef
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 _SCALES = {"الف", "الفا", "الاف", "مليون", "ملايين", "مليار", "مليارات", "thousand", "million", "billion"}
 
@@ -122,8 +123,11 @@ def _words(sentence: str, known: Known) -> list[_Word]:
     for match in _TOKEN.finditer(sentence):
         norm = normalize_arabic(match.group())
         terms = tuple(analyze(match.group()))
+        holds = known(norm, terms)
+        if not holds and match.group().endswith(_ACCUSATIVE):  # "اجتماعاً" is the question's "اجتماعها"
+            holds = known(norm[:-1], tuple(analyze(norm[:-1])))
         after_break = bool(_BREAK.search(sentence[previous_end : match.start()]))
-        words.append(_Word(match.group(), match.start(), match.end(), norm, terms, known(norm, terms), after_break))
+        words.append(_Word(match.group(), match.start(), match.end(), norm, terms, holds, after_break))
         previous_end = match.end()
     return words
 

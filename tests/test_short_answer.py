@@ -68,6 +68,12 @@ def test_a_where_question_without_a_noun_gets_the_place_after_its_preposition():
     assert short_answer(sentence, Kind.WHERE, known_from(question)) == "كارلسروه"
 
 
+def test_a_word_in_the_accusative_is_the_questions_own_word():
+    question = "أين عقدت جماعة خراسان اجتماعها السري؟"
+    sentence = 'عقدت "جماعة خُراسان" في سوريا اجتماعاً سرياً أوائل الشهر الحالي في حلب، لدمج الجماعات.'
+    assert short_answer(sentence, Kind.WHERE, known_from(question)) == "سوريا"  # not "سوريا اجتماعاً سرياً…"
+
+
 def test_a_sentence_without_the_kind_asked_for_has_no_short_answer():
     question = "كم بلغ معدل التضخم في السودان؟"
     sentence = "وارتفع معدل التضخم في السودان بسبب ارتفاع أسعار الغذاء."

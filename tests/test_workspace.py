@@ -94,6 +94,14 @@ def test_the_arabic_page_runs_right_to_left_and_switches_to_english(server: str,
     chat, sources = columns(wide)
     assert sources["x"] + sources["width"] / 2 < chat["x"]  # side by side, mirrored: sources on the left
     wide.save_screenshot(str(artifacts / "workspace-ar.png"))
+    box = wide.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.send_keys("اجتماع جماعة خراسان في حلب")
+    timeline = wide.find_element(By.ID, "timeline")
+    assert timeline.text == "خط زمني"
+    timeline.click()
+    entries = WebDriverWait(wide, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat ol.timeline li"))
+    assert "2014-11-13" in entries[0].text
+    wide.save_screenshot(str(artifacts / "timeline-ar.png"))
     wide.find_element(By.CSS_SELECTOR, "a.switch").click()
     WebDriverWait(wide, 30).until(lambda d: [b.text for b in d.find_elements(By.ID, "ask")] == ["Ask"])
     assert wide.current_url.endswith("/chat/en/")
