@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, StrictInt
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api_security import error, install_security
+from assistant.archive import PAGE_SIZE
 from assistant.article_page import render_article_page
 from assistant.feedback import Feedback
 from assistant.openai_compat import ChatRequest, completion, completion_chunks
@@ -174,7 +175,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         until: str | None = None,
         source: str | None = None,
         keyword: str | None = None,
-        limit: int = 20,
+        limit: int = PAGE_SIZE,
         offset: int = 0,
     ) -> JSONResponse:
         """The archive's articles that the filters admit, newest first: {total, offset, articles}."""

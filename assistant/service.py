@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answerers import Answerer, build_answerer
-from assistant.archive import MAX_PAGE_SIZE, ArticlePage, ArticleText, browse, read_article
+from assistant.archive import MAX_PAGE_SIZE, PAGE_SIZE, ArticlePage, ArticleText, browse, read_article
 from assistant.feedback import FeedbackLog
 from assistant.followup import Condenser
 from assistant.language import detect_language
@@ -154,7 +154,7 @@ class Assistant:
         """One cited sentence per article about ``question`` (up to ``k``, default 10), oldest first."""
         return timeline(self.retriever, self._checked(question, (), k), k or TIMELINE_ENTRIES, filters)
 
-    def browse(self, filters: SearchFilters | None = None, limit: int = 20, offset: int = 0) -> ArticlePage:
+    def browse(self, filters: SearchFilters | None = None, limit: int = PAGE_SIZE, offset: int = 0) -> ArticlePage:
         """The archive's articles that ``filters`` admit, newest first, ``limit`` from ``offset``."""
         if not 1 <= limit <= MAX_PAGE_SIZE or offset < 0:
             raise ValueError(f"limit must be 1 to {MAX_PAGE_SIZE} and offset 0 or more")

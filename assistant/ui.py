@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 import gradio as gr
 
 from assistant.api_security import KEY_COOKIE
-from assistant.archive import ArticlePage
+from assistant.archive import PAGE_SIZE, ArticlePage
 from assistant.conversation import to_json, to_markdown
 from assistant.feedback import Feedback
 from assistant.records import Answer, Citation
@@ -29,7 +29,6 @@ from prompts import load_prompt
 
 CSS_PATH = Path(__file__).parent / "static" / "chat.css"
 CITE_SCRIPT = Path(__file__).parent / "static" / "cite.js"
-ARCHIVE_PAGE = 20
 EXAMPLES = [
     "أين عقدت جماعة خراسان اجتماعها السري؟",
     "من هو قائد جبهة النصرة الذي حضر الاجتماع؟",
@@ -258,7 +257,7 @@ def build_ui(assistant: Assistant, language: str, articles_url: str) -> gr.Block
 
     def show_archive(since: str, until: str, source: str, keyword: str, offset: int) -> tuple[str, int]:
         try:
-            page = assistant.browse(filters_of(since, until, source, keyword), ARCHIVE_PAGE, max(0, offset))
+            page = assistant.browse(filters_of(since, until, source, keyword), PAGE_SIZE, max(0, offset))
         except ValueError as exc:
             return bubble(error_message(exc, text, assistant.settings.max_question_chars)), 0
         return render_archive(page, text, articles_url, language), page.offset
@@ -267,10 +266,10 @@ def build_ui(assistant: Assistant, language: str, articles_url: str) -> gr.Block
         return show_archive(since, until, source, keyword, 0)
 
     def next_page(since: str, until: str, source: str, keyword: str, offset: int) -> tuple[str, int]:
-        return show_archive(since, until, source, keyword, offset + ARCHIVE_PAGE)
+        return show_archive(since, until, source, keyword, offset + PAGE_SIZE)
 
     def previous_page(since: str, until: str, source: str, keyword: str, offset: int) -> tuple[str, int]:
-        return show_archive(since, until, source, keyword, offset - ARCHIVE_PAGE)
+        return show_archive(since, until, source, keyword, offset - PAGE_SIZE)
 
     def record(answered: dict[str, Any], rating: str, correction: str = "") -> None:
         history = tuple(answered["history"])
