@@ -60,18 +60,19 @@ def main() -> None:
             )
             assistant = Assistant.from_settings(settings)
             report = assistant.ingest([corpus])
-            rows.append((f"Akhbar, {backend}", report.seconds, f"{report.added} chunks + their sentences"))
+            rows.append((f"Akhbar, {backend}", report.seconds, report.added, "chunks + their sentences"))
         if not args.no_naive:
             started = time.perf_counter()
             naive = NaiveLangChain(assistant, [corpus])
-            rows.append(("naive LangChain (torch)", time.perf_counter() - started, f"{naive.chunks} chunks"))
+            rows.append(("naive LangChain (torch)", time.perf_counter() - started, naive.chunks, "chunks"))
     naive_s = rows[-1][1] if not args.no_naive else None
-    print(f"{articles} articles, {characters:,} characters\n")
-    print("| pipeline | seconds | articles/s | characters/s | vs naive | embedded |\n|---|---|---|---|---|---|")
-    for name, seconds, embedded in rows:
+    print(f"{articles} articles, {characters:,} characters; device {base.device}, batch {base.batch_size}\n")
+    print("| pipeline | seconds | articles/s | characters/s | chunks/s | vs naive | embedded |")
+    print("|---|---|---|---|---|---|---|")
+    for name, seconds, chunks, embedded in rows:
         ratio = f"{naive_s / seconds:.2f}x" if naive_s else "–"
-        rate = f"{articles / seconds:.2f} | {characters / seconds:,.0f}"
-        print(f"| {name} | {seconds:.1f} | {rate} | {ratio} | {embedded} |")
+        rate = f"{articles / seconds:.2f} | {characters / seconds:,.0f} | {chunks / seconds:.1f}"
+        print(f"| {name} | {seconds:.1f} | {rate} | {ratio} | {chunks} {embedded} |")
     print(f"\npeak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

@@ -45,8 +45,11 @@ class NaiveLangChain:
         documents = [Document(page_content="\n\n".join(a.paragraphs), metadata=_metadata(a)) for a in articles]
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
         chunks = splitter.split_documents(documents)
-        embeddings = HuggingFaceEmbeddings(
-            model_name=str(resolve_model(assistant.settings.model, assistant.settings.models_dir))
+        settings = assistant.settings
+        embeddings = HuggingFaceEmbeddings(  # on Akhbar's device and batch size: a like-for-like race
+            model_name=str(resolve_model(settings.model, settings.models_dir)),
+            model_kwargs={"device": settings.device},
+            encode_kwargs={"batch_size": settings.batch_size},
         )
         self._tmp = tempfile.TemporaryDirectory(prefix="akhbar-naive-")
         self.store = Chroma.from_documents(chunks, embeddings, persist_directory=self._tmp.name)

@@ -38,6 +38,8 @@ class SentenceTransformerEmbedder:
         transformers_logging.disable_progress_bar()  # the "Loading weights" bar on every CLI call
 
         self.model = SentenceTransformer(str(folder), device=device)
+        if self.model.device.type == "cuda":
+            self.model.half()  # fp16 on a GPU: twice the batch per pass, cosine to fp32 above 0.999
         self.batch_size = batch_size
         self._tokenizer = self.model.tokenizer
         # Fast tokenizers raise "Already borrowed" when one instance is used from two threads
