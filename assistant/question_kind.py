@@ -13,6 +13,7 @@ from ingest.arabic import analyze, normalize_arabic
 
 
 class Kind(StrEnum):
+    SHARE = "share"  # a percentage: a turnout, a rate, a share of the vote
     NUMBER = "number"
     WHEN = "when"
     WHO = "who"
@@ -24,6 +25,7 @@ class Kind(StrEnum):
 # The pattern matching earliest in the question decides. Arabic patterns run on normalised text
 # (أ/إ/آ → ا, ة → ه, ى → ي), so they are written that way.
 _ARABIC = (
+    (Kind.SHARE, r"ما\s+(?:نسبه|معدل)|كم\s+(?:\w+\s+)?(?:نسبه|معدل)|بنسبه\s+كم"),
     (Kind.WHEN, r"\bمتي\b|(?:في|ب|ل|حتي|الي)?\s*اي\s+(?:عام|سنه|يوم|شهر|تاريخ|موعد|وقت)|ما\s+(?:تاريخ|موعد)"),
     (Kind.NUMBER, r"\bكم\b|ما\s+(?:عدد|نسبه|قيمه|مبلغ|المبلغ|حجم|عمر|ارتفاع|طول|مساحه|سعر|كلفه|تكلفه|معدل)"),
     (Kind.WHY, r"\bلماذا\b|\bلم\s|بماذا\s+(?:فسر|برر|علل)|ما\s+(?:سبب|اسباب|الذي\s+دفع)"),
@@ -35,6 +37,10 @@ _ARABIC = (
     (Kind.WHO, r"^\s*(?:و)?من\s|\sمن\s+(?:هو|هي|هم)\b|^\s*(?:و)?من$|ما\s+اسم\s+(?:ال)?(?:رئيس|عمده|قائد|مضيفه|لاعب)"),
 )
 _ENGLISH = (
+    (
+        Kind.SHARE,
+        r"\bwhat\s+(?:was|is|were)\s+the\s+(?:\w+\s+){0,2}(?:percentage|share|rate|turnout)\b|\bwhat\s+percent",
+    ),
     (Kind.WHEN, r"\bwhen\b|\b(?:what|which)\s+(?:year|date|day|month|time)\b|\buntil\s+what\b"),
     (
         Kind.NUMBER,

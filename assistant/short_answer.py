@@ -17,6 +17,7 @@ _TOKEN = re.compile(r"[^\s،,؛;:.!?؟()\[\]\"«»“”]+(?:[.,/][^\s،,؛;:.!?
 _BREAK = re.compile(r"[،,؛;:.!?؟()\[\]\"«»“”]")
 _ACCUSATIVE = ("اً", "ًا")  # the indefinite accusative ending, which the analyzer keeps as a final alef
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+_PERCENT = frozenset({"بالمئه", "بالمائه", "المئه", "المائه", "%", "percent", "cent"})
 _SCALES = {"الف", "الفا", "الاف", "مليون", "ملايين", "مليار", "مليارات", "thousand", "million", "billion"}
 
 
@@ -91,8 +92,8 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "") -> Span |
     whether the question already holds a word, ``head`` is the search term of the noun the question
     asks about ("مدينة" in "في أي مدينة"). None when the sentence has no such span."""
     words = _words(sentence, known)
-    if kind is Kind.NUMBER:
-        spans = _number_spans(words)
+    if kind in (Kind.NUMBER, Kind.SHARE):
+        spans = _number_spans(words, share=kind is Kind.SHARE)
     elif kind is Kind.WHEN:
         spans = _date_spans(words)
     else:
@@ -140,8 +141,9 @@ def _strip_clitic(norm: str) -> str:
     return norm[1:] if len(norm) > 3 and norm[0] in "وبل" else norm
 
 
-def _number_spans(words: list[_Word]) -> list[tuple[int, int]]:
-    """A number the question lacks, with its scale and unit: "3.5 مليار عام", "246 شخصا"."""
+def _number_spans(words: list[_Word], share: bool) -> list[tuple[int, int]]:
+    """A number the question lacks, with its scale and unit: "3.5 مليار عام", "246 شخصا". A share
+    is a number given in percent; a year standing alone ("منذ 2005") is never a count or a share."""
     spans = []
     for i, word in enumerate(words):
         if not _is_number(word) or word.known or (i and _is_month(words[i - 1])):
@@ -152,8 +154,20 @@ def _number_spans(words: list[_Word]) -> list[tuple[int, int]]:
         unit = words[end + 1] if end + 1 < len(words) else None
         if unit and unit.terms and not unit.after_break and not _is_number(unit) and not _is_month(unit):
             end += 1
+        if share and not _in_percent(words, i):
+            continue
+        if end == i and re.fullmatch(r"(1[89]|20)\d\d", word.norm):
+            continue
         spans.append((i, end))
     return spans
+
+
+def _in_percent(words: list[_Word], i: int) -> bool:
+    """"60.93%", "60.93 بالمئة", "60.93 في المئة", "60.93 percent"."""
+    if words[i].norm.endswith("%"):
+        return True
+    following = [w.norm for w in words[i + 1 : i + 3] if not w.after_break] + ["", ""]
+    return following[0] in _PERCENT or (following[0] in ("في", "per") and following[1] in _PERCENT)
 
 
 def _is_month(word: _Word) -> bool:

@@ -22,7 +22,7 @@ from ingest.arabic import analyze, normalize_arabic
         ("How many passengers were on board the flight?", "en", Kind.NUMBER),
         ("In what year was the station launched?", "en", Kind.WHEN),
         ("At which Bangkok railway station was she hit by a train?", "en", Kind.WHERE),
-        ("What was the official voter turnout in the election?", "en", Kind.NUMBER),
+        ("What was the official voter turnout in the election?", "en", Kind.SHARE),
     ],
 )
 def test_question_kind_follows_the_first_question_word(question: str, language: str, kind: Kind):
@@ -33,6 +33,16 @@ def test_a_number_question_gets_the_number_with_its_unit_not_the_year_it_mention
     question = "كم شخصاً على الأقل قُتلوا في الهجمات على السويداء في يوليو 2018؟"
     sentence = "وقتل 246 شخصا على الأقل في الهجمات التي شنها التنظيم على السويداء في يوليو 2018."
     assert short_answer(sentence, Kind.NUMBER, known_from(question)) == "246 شخصا"
+
+
+def test_a_share_is_a_number_in_percent_and_a_lone_year_is_no_answer():
+    question = "ما نسبة المشاركة في الانتخابات التشريعية التي جرت في 12 مايو 2018؟"
+    assert question_kind(question, "ar") is Kind.SHARE
+    given = "وبلغت نسبة المشاركة 44.5 بالمئة في الانتخابات التي شارك فيها 329 مرشحا."
+    assert short_answer(given, Kind.SHARE, known_from(question)) == "44.5 بالمئة"
+    near_miss = "وشهدت الانتخابات أدنى نسبة إقبال منذ 2005."
+    assert short_answer(near_miss, Kind.SHARE, known_from(question)) == ""
+    assert short_answer(near_miss, Kind.NUMBER, known_from(question)) == ""
 
 
 def test_a_scale_word_stays_with_its_number():
