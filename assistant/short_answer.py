@@ -163,7 +163,7 @@ def _number_spans(words: list[_Word], share: bool) -> list[tuple[int, int]]:
 
 
 def _in_percent(words: list[_Word], i: int) -> bool:
-    """"60.93%", "60.93 بالمئة", "60.93 في المئة", "60.93 percent"."""
+    """A number given in percent: "60.93%", "60.93 بالمئة", "60.93 في المئة", "60.93 percent"."""
     if words[i].norm.endswith("%"):
         return True
     following = [w.norm for w in words[i + 1 : i + 3] if not w.after_break] + ["", ""]
