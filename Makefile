@@ -34,7 +34,7 @@ browser: install  # Chromium and its driver (Debian), axe-core (npm) for the acc
 	  npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@4.14.1
 
 test: install browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15  # the slowest tests named in every CI log
 
 test-fast: install  # the unit tier: no model, browser or LLM (seconds)
 	$(PY) -m pytest -q -m "not slow"
