@@ -27,7 +27,7 @@ class Kind(StrEnum):
 _ARABIC = (
     (Kind.SHARE, r"ما\s+(?:نسبه|معدل)|كم\s+(?:\w+\s+)?(?:نسبه|معدل)|بنسبه\s+كم"),
     (Kind.WHEN, r"\bمتي\b|(?:في|ب|ل|حتي|الي)?\s*اي\s+(?:عام|سنه|يوم|شهر|تاريخ|موعد|وقت)|ما\s+(?:تاريخ|موعد)"),
-    (Kind.NUMBER, r"\bكم\b|ما\s+(?:عدد|نسبه|قيمه|مبلغ|المبلغ|حجم|عمر|ارتفاع|طول|مساحه|سعر|كلفه|تكلفه|معدل)"),
+    (Kind.NUMBER, r"\bكم\b|ما\s+(?:عدد|قيمه|مبلغ|المبلغ|حجم|عمر|ارتفاع|طول|مساحه|سعر|كلفه|تكلفه)"),
     (Kind.WHY, r"\bلماذا\b|\bلم\s|بماذا\s+(?:فسر|برر|علل)|ما\s+(?:سبب|اسباب|الذي\s+دفع)"),
     (
         Kind.WHERE,
@@ -45,7 +45,7 @@ _ENGLISH = (
     (
         Kind.NUMBER,
         r"\bhow\s+(?:many|much|long|old|far|tall|high)\b|\bwhat\s+(?:was|is|were)\s+the\s+(?:\w+\s+){0,2}"
-        r"(?:number|percentage|share|rate|value|amount|cost|price|turnout|age|height|toll)\b",
+        r"(?:number|value|amount|cost|price|age|height|toll)\b",
     ),
     (Kind.WHY, r"\bwhy\b|\bwhat\s+(?:caused|led\s+to)\b|\bfor\s+what\s+reason\b"),
     (

@@ -17,7 +17,8 @@ _TOKEN = re.compile(r"[^\s،,؛;:.!?؟()\[\]\"«»“”]+(?:[.,/][^\s،,؛;:.!?
 _BREAK = re.compile(r"[،,؛;:.!?؟()\[\]\"«»“”]")
 _ACCUSATIVE = ("اً", "ًا")  # the indefinite accusative ending, which the analyzer keeps as a final alef
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
-_PERCENT = frozenset({"بالمئه", "بالمائه", "المئه", "المائه", "%", "percent", "cent"})
+_PERCENT = frozenset({"بالمئه", "بالمائه", "%", "percent"})  # after a number; "المئه" and "cent" after "في"/"per"
+_PER_HUNDRED = frozenset({"المئه", "المائه", "cent"})
 _SCALES = {"الف", "الفا", "الاف", "مليون", "ملايين", "مليار", "مليارات", "thousand", "million", "billion"}
 
 
@@ -167,7 +168,7 @@ def _in_percent(words: list[_Word], i: int) -> bool:
     if words[i].norm.endswith("%"):
         return True
     following = [w.norm for w in words[i + 1 : i + 3] if not w.after_break] + ["", ""]
-    return following[0] in _PERCENT or (following[0] in ("في", "per") and following[1] in _PERCENT)
+    return following[0] in _PERCENT or (following[0] in ("في", "per") and following[1] in _PER_HUNDRED)
 
 
 def _is_month(word: _Word) -> bool:

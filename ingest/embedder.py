@@ -39,7 +39,7 @@ class SentenceTransformerEmbedder:
 
         self.model = SentenceTransformer(str(folder), device=device)
         if self.model.device.type == "cuda":
-            self.model.half()  # fp16 on a GPU: twice the batch per pass, cosine to fp32 above 0.999
+            self.model.half()  # on an H200: 1.6x fp32's passages/s, cosine to fp32 >= 0.9997 (README)
         self.batch_size = batch_size
         self._tokenizer = self.model.tokenizer
         # Fast tokenizers raise "Already borrowed" when one instance is used from two threads

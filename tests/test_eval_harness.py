@@ -66,8 +66,7 @@ def test_a_held_out_article_leaves_both_legs_and_its_question_is_refused(setting
 
 
 def test_the_mongol_neighbour_does_not_answer_for_the_yuan_article(archive):
-    """Filtered out of the 49-article archive, the Yuan article's question is refused. (Deleted from
-    an archive of the 48 XQuAD articles alone it is not: README, Known limits.)"""
+    """Filtered out of the 49-article archive (not deleted), the Yuan article's question is refused too."""
     answer = archive.ask(NEAR_TOPIC, filters=SearchFilters(exclude_articles=frozenset({"xquad-yuan_dynasty"})))
     assert not answer.answered, answer.text
 
