@@ -155,20 +155,28 @@ def _number_spans(words: list[_Word], share: bool) -> list[tuple[int, int]]:
         unit = words[end + 1] if end + 1 < len(words) else None
         if unit and unit.terms and not unit.after_break and not _is_number(unit) and not _is_month(unit):
             end += 1
-        if share and not _in_percent(words, i):
-            continue
+        if share:
+            percent_end = _percent_end(words, i)
+            if percent_end is None:
+                continue
+            end = max(end, percent_end)
         if end == i and re.fullmatch(r"(1[89]|20)\d\d", word.norm):
             continue
         spans.append((i, end))
     return spans
 
 
-def _in_percent(words: list[_Word], i: int) -> bool:
-    """A number given in percent: "60.93%", "60.93 بالمئة", "60.93 في المئة", "60.93 percent"."""
+def _percent_end(words: list[_Word], i: int) -> int | None:
+    """Where the number at ``i`` ends when it is given in percent ("60.93%", "60.93 بالمئة",
+    "10,8 في المئة", "44.5 per cent"); None when it is not."""
     if words[i].norm.endswith("%"):
-        return True
+        return i
     following = [w.norm for w in words[i + 1 : i + 3] if not w.after_break] + ["", ""]
-    return following[0] in _PERCENT or (following[0] in ("في", "per") and following[1] in _PER_HUNDRED)
+    if following[0] in _PERCENT:
+        return i + 1
+    if following[0] in ("في", "per") and following[1] in _PER_HUNDRED:
+        return i + 2
+    return None
 
 
 def _is_month(word: _Word) -> bool:

@@ -40,6 +40,8 @@ def test_a_share_is_a_number_in_percent_and_a_lone_year_is_no_answer():
     assert question_kind(question, "ar") is Kind.SHARE
     given = "وبلغت نسبة المشاركة 44.5 بالمئة في الانتخابات التي شارك فيها 329 مرشحا."
     assert short_answer(given, Kind.SHARE, known_from(question)) == "44.5 بالمئة"
+    iraq = "وتبلغ نسبة البطالة بين العراقيين رسميا 10,8 في المئة."
+    assert short_answer(iraq, Kind.SHARE, known_from("ما نسبة البطالة بين العراقيين؟")) == "10,8 في المئة"
     near_miss = "وشهدت الانتخابات أدنى نسبة إقبال منذ 2005."
     assert short_answer(near_miss, Kind.SHARE, known_from(question)) == ""
     assert short_answer(near_miss, Kind.NUMBER, known_from(question)) == ""
