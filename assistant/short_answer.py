@@ -17,8 +17,7 @@ _TOKEN = re.compile(r"[^\s،,؛;:.!?؟()\[\]\"«»“”]+(?:[.,/][^\s،,؛;:.!?
 _BREAK = re.compile(r"[،,؛;:.!?؟()\[\]\"«»“”]")
 _ACCUSATIVE = ("اً", "ًا")  # the indefinite accusative ending, which the analyzer keeps as a final alef
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
-_PERCENT = frozenset({"بالمئه", "بالمائه", "%", "percent"})  # after a number; "المئه" and "cent" after "في"/"per"
-_PER_HUNDRED = frozenset({"المئه", "المائه", "cent"})
+_YEAR = re.compile(r"(1[89]|20)\d\d")
 _SCALES = {"الف", "الفا", "الاف", "مليون", "ملايين", "مليار", "مليارات", "thousand", "million", "billion"}
 
 
@@ -26,6 +25,8 @@ def _normalized(words: str) -> frozenset[str]:
     return frozenset(normalize_arabic(w) for w in words.split())
 
 
+_PERCENT = _normalized("بالمئة بالمائة % percent")  # after a number; "المئة" and "cent" after "في"/"per"
+_PER_HUNDRED = _normalized("المئة المائة cent")
 _NUMBER_WORDS = _normalized(
     "واحد واحدة اثنان اثنين اثنتان ثلاث ثلاثة أربع أربعة خمس خمسة ست ستة سبع سبعة ثمان ثماني ثمانية"
     " تسع تسعة عشر عشرة عشرون عشرين ثلاثون ثلاثين أربعون أربعين خمسون خمسين مئة مائة مئات عشرات"
@@ -160,7 +161,7 @@ def _number_spans(words: list[_Word], share: bool) -> list[tuple[int, int]]:
             if percent_end is None:
                 continue
             end = max(end, percent_end)
-        if end == i and re.fullmatch(r"(1[89]|20)\d\d", word.norm):
+        if end == i and _YEAR.fullmatch(word.norm):
             continue
         spans.append((i, end))
     return spans
@@ -203,7 +204,7 @@ def _date_spans(words: list[_Word]) -> list[tuple[int, int]]:
         while j > i and words[j].norm in _DATE_WORDS and not _is_month(words[j]):
             j -= 1  # a run ends on its month, day or year, not on "من" or "شهر"
         run = words[i : j + 1]
-        anchored = any(_is_month(w) or re.fullmatch(r"(1[89]|20)\d\d", w.norm) for w in run)
+        anchored = any(_is_month(w) or _YEAR.fullmatch(w.norm) for w in run)
         if anchored and not all(w.known for w in run if _is_month(w) or w.norm.isdigit()):
             spans.append((i, j))
         i = j + 1
