@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=None, help="passages per answer (default: the chat's top_k)")
     args = parser.parse_args()
     settings = Settings()
-    collection = corpus_collection([args.corpus], settings.embed_backend)
+    collection = corpus_collection([args.corpus], settings.embed_backend, settings.sentence_vectors)
     assistant = Assistant.from_settings(settings.model_copy(update={"collection": collection}))
     print(assistant.ingest([args.corpus]).summary())
     items = load_qa([args.qa])

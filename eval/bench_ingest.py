@@ -4,7 +4,7 @@ the same articles in one run: articles/s, characters/s, the ratio, and peak memo
 python -m eval.bench_ingest [PATH ...] [--articles 100] [--backends torch,onnx,onnx-int8] [--no-naive]
 
 Default articles: the first 100 of the bundled ANT sample. Akhbar's ingest embeds each chunk
-and each of its sentences (answering reads the sentence vectors); the naive pipeline
+and keeps its sentences' vectors from the same forward pass (answering reads them); the naive pipeline
 (RecursiveCharacterTextSplitter 1000/200 + HuggingFaceEmbeddings + Chroma.from_documents,
 eval/systems.py) embeds its chunks only.
 """

@@ -147,7 +147,7 @@ def main() -> None:
         corpus = list(dev.corpus)
         questions = [item.question for item in load_qa(list(dev.qa))]
         base_ids = {json.loads(line)["id"] for line in dev.corpus[0].read_text(encoding="utf-8").splitlines() if line}
-    collection = corpus_collection(corpus, settings.embed_backend)
+    collection = corpus_collection(corpus, settings.embed_backend, settings.sentence_vectors)
     articles = ant_articles(base_ids, args.articles)
 
     with tempfile.TemporaryDirectory(prefix="akhbar-live-") as folder:

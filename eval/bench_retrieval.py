@@ -36,7 +36,10 @@ def main() -> None:
         latency_only(Assistant.from_settings(settings), [i.question for i in items], args.modes.split(","))
         return
     settings = settings.model_copy(
-        update={"collection": corpus_collection([args.corpus], settings.embed_backend) + f"-c{settings.chunk_tokens}"}
+        update={
+            "collection": corpus_collection([args.corpus], settings.embed_backend, settings.sentence_vectors)
+            + f"-c{settings.chunk_tokens}"
+        }
     )
     assistant = Assistant.from_settings(settings)
     print(assistant.ingest([args.corpus]).summary())

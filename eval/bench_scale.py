@@ -45,7 +45,7 @@ def cached_news_dev(settings: Settings) -> tuple[str, list[str]] | None:
         news = news_dev(SHARED)
     except FileNotFoundError:
         return None
-    cached = corpus_collection(list(news.corpus), settings.embed_backend)
+    cached = corpus_collection(list(news.corpus), settings.embed_backend, settings.sentence_vectors)
     names = {c.name for c in chromadb.PersistentClient(path=str(settings.chroma_dir)).list_collections()}
     return (cached, [item.question for item in load_qa(list(news.qa))]) if cached in names else None
 
@@ -55,7 +55,10 @@ def seed_chunks(
 ) -> tuple[list[str], list[dict], np.ndarray, list[str]]:
     """Texts, metadata, vectors of the seed chunks, and questions to ask (news-dev's, or headlines)."""
     cache = None if corpus else cached_news_dev(settings)
-    collection, questions = cache or (corpus_collection([corpus or SEED_CORPUS], settings.embed_backend), [])
+    collection, questions = cache or (
+        corpus_collection([corpus or SEED_CORPUS], settings.embed_backend, settings.sentence_vectors),
+        [],
+    )
     seed = Assistant.from_settings(settings.model_copy(update={"collection": collection}), embedder=embedder)
     if seed.store.count() == 0:
         print(seed.ingest([corpus or SEED_CORPUS]).summary())

@@ -169,7 +169,7 @@ def calibrate(settings: Settings, sets: Sequence[QASet], out: Path, write_model:
     assistants: dict[str, Assistant] = {}
     embedder = None
     for qaset in sets:
-        collection = corpus_collection(qaset.corpus, settings.embed_backend)
+        collection = corpus_collection(qaset.corpus, settings.embed_backend, settings.sentence_vectors)
         assistant = Assistant.from_settings(settings.model_copy(update={"collection": collection}), embedder=embedder)
         embedder = assistant.embedder
         assistant.ingest(list(qaset.corpus), progress=progress)

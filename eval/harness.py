@@ -24,6 +24,7 @@ from eval import metrics
 from eval.arguments import add_arguments
 from eval.report import write_reports
 from eval.systems import NaiveLangChain, System, akhbar_system
+from ingest.sentence_store import VECTORS_KIND
 
 
 @dataclass(frozen=True)
@@ -158,16 +159,17 @@ def hold_out(assistant: Assistant, items: list[QAItem], every: int) -> list[QAIt
     return [replace(i, unanswerable=True) if i.article_id in held else i for i in items]
 
 
-def corpus_collection(corpus: Sequence[Path], embed_backend: str = "torch") -> str:
+def corpus_collection(corpus: Sequence[Path], embed_backend: str = "torch", sentence_vectors: str = "mixed") -> str:
     """A collection name per corpus content (and embedding backend: their vectors differ a
-    little), so repeated runs reuse the ingested chunks."""
-    digest = hashlib.sha1()
+    little; and kind of sentence vectors), so repeated runs reuse the ingested chunks."""
+    digest = hashlib.sha1(VECTORS_KIND.encode())
     for path in sorted(corpus):
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for f in files:
             if f.is_file():
                 digest.update(f.name.encode() + f.read_bytes())
-    return f"eval-{digest.hexdigest()[:12]}" + ("" if embed_backend == "torch" else f"-{embed_backend}")
+    backend = "" if embed_backend == "torch" else f"-{embed_backend}"
+    return f"eval-{digest.hexdigest()[:12]}{backend}" + ("" if sentence_vectors == "mixed" else f"-{sentence_vectors}")
 
 
 def evaluate(
@@ -190,7 +192,7 @@ def evaluate(
     questions as close to the archive as the answerable ones."""
     items = load_qa(qa_paths)[: limit or None]
     if corpus:
-        collection = corpus_collection(corpus, settings.embed_backend)
+        collection = corpus_collection(corpus, settings.embed_backend, settings.sentence_vectors)
         collection += f"-holdout{hold_out_every}" if hold_out_every else ""
         settings = settings.model_copy(update={"collection": collection})
     embedder = assistant.embedder if assistant else None

@@ -6,13 +6,18 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
+
+from ingest.part_vectors import Offsets, embed_with_parts
 
 
 class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_passages_with_parts(
+        self, texts: Sequence[str], parts: Sequence[Sequence[str]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]: ...
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
     def count_tokens(self, text: str) -> int: ...
 
@@ -64,6 +69,35 @@ class SentenceTransformerEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "query")
+
+    def embed_passages_with_parts(
+        self, texts: Sequence[str], parts: Sequence[Sequence[str]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Passage vectors and, from the same forward pass, a vector per part (ingest.part_vectors)."""
+        return embed_with_parts(
+            texts, parts, self.model.prompts.get("passage") or "", self._token_states, self.embed_passages
+        )
+
+    def _token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, Offsets]]:
+        with self._lock:
+            # prompt="": the texts carry their prompt already
+            outputs = cast(
+                "list[dict[str, Any]]",
+                self.model.encode(
+                    list(texts), prompt="", batch_size=self.batch_size, output_value=None, show_progress_bar=False
+                ),
+            )
+            # the same tokenizer call as the model's, for the character span of each token
+            offsets = self._tokenizer(
+                list(texts), truncation=True, max_length=self.model.max_seq_length, return_offsets_mapping=True
+            )["offset_mapping"]
+        states = []
+        for output, spans in zip(outputs, offsets):
+            length = int(output["attention_mask"].sum())
+            if length != len(spans):
+                raise RuntimeError(f"token offsets ({len(spans)}) do not match the model's tokens ({length})")
+            states.append((output["token_embeddings"][:length].float().cpu().numpy(), spans))
+        return states
 
     def count_tokens(self, text: str) -> int:
         with self._lock:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from ingest.part_vectors import Offsets, embed_with_parts
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 FILES = {"onnx": Path("onnx") / "model.onnx", "onnx-int8": Path("onnx") / "model_qint8.onnx"}
@@ -101,26 +103,53 @@ class OnnxEmbedder:
         self.batch_size = batch_size
         self._lock = threading.Lock()  # one fast tokenizer instance: not to be shared across threads at once
 
-    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
-        prefixed = [self.prompts.get(prompt, "") + t for t in texts]
-        order = sorted(range(len(prefixed)), key=lambda i: len(prefixed[i]), reverse=True)
-        vectors = np.zeros((len(prefixed), 0), np.float32)
+    def _hidden(
+        self, texts: Sequence[str], offsets: bool = False
+    ) -> Iterator[tuple[list[int], np.ndarray, np.ndarray, np.ndarray | None]]:
+        """Length-sorted batches: the texts' indices, token states, attention mask (and the
+        tokens' character spans)."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         for start in range(0, len(order), self.batch_size):
-            batch = [prefixed[i] for i in order[start : start + self.batch_size]]
+            rows = order[start : start + self.batch_size]
             with self._lock:
                 encoded = self.tokenizer(
-                    batch, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="np"
+                    [texts[i] for i in rows],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_tokens,
+                    return_tensors="np",
+                    return_offsets_mapping=offsets,
                 )
             mask = encoded["attention_mask"].astype(np.int64)
             (hidden,) = self.session.run(
                 ["last_hidden_state"], {"input_ids": encoded["input_ids"].astype(np.int64), "attention_mask": mask}
             )
+            yield rows, hidden, mask, encoded.get("offset_mapping")
+
+    def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
+        vectors = np.zeros((len(texts), 0), np.float32)
+        for rows, hidden, mask, _ in self._hidden([self.prompts.get(prompt, "") + t for t in texts]):
             pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             if not vectors.size:
-                vectors = np.zeros((len(prefixed), pooled.shape[1]), np.float32)
-            vectors[order[start : start + self.batch_size]] = pooled
+                vectors = np.zeros((len(texts), pooled.shape[1]), np.float32)
+            vectors[rows] = pooled
         return vectors
+
+    def _token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, Offsets]]:
+        states: list[tuple[np.ndarray, Offsets]] = [(np.zeros((0, 0)), [])] * len(texts)
+        for rows, hidden, mask, offsets in self._hidden(texts, offsets=True):
+            assert offsets is not None
+            for row, i in enumerate(rows):
+                length = int(mask[row].sum())  # padding is on the right
+                states[i] = (hidden[row, :length], [(int(a), int(b)) for a, b in offsets[row, :length]])
+        return states
+
+    def embed_passages_with_parts(
+        self, texts: Sequence[str], parts: Sequence[Sequence[str]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Passage vectors and, from the same forward pass, a vector per part (ingest.part_vectors)."""
+        return embed_with_parts(texts, parts, self.prompts.get("passage", ""), self._token_states, self.embed_passages)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "passage")

@@ -1,7 +1,11 @@
 """Sentence vectors by content hash, in a Chroma collection beside the chunks.
 
-Embedded once, at ingest, so that choosing the answering sentence at question time costs dot
-products, not a model call.
+Computed once, at ingest, so that choosing the answering sentence at question time costs dot
+products, not a model call. A stored vector is the sentence read in its chunk (pooled from the
+chunk's forward pass) plus, by default, the sentence embedded alone: within its article the
+question's nearest sentence then holds the gold answer in 0.558 of news-dev's questions and 0.676
+of XQuAD's (alone: 0.337 and 0.652; in context only: 0.495 and 0.544, for about half the model
+time at ingest: `AKHBAR_SENTENCE_VECTORS=in-context`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import numpy as np
 from ingest.store import ChunkStore
 
 EmbedPassages = Callable[[Sequence[str]], np.ndarray]
+# The version of what stored vectors are; caches of ingested collections (the eval harness's) are keyed by it.
+VECTORS_KIND = "sentences-2"
 GET_PAGE = 500  # ids per Chroma get: its SQLite side binds each id as a parameter
 
 
@@ -52,14 +58,23 @@ class SentenceVectors:
                     self._computed.popitem(last=False)
         return np.stack([found[sentence_id(s)] for s in sentences])
 
-    def ensure(self, sentences: Sequence[str]) -> int:
-        """Embed and store the sentences not stored yet (ingest's side); returns how many were embedded."""
+    def keep(self, sentences: Sequence[str], in_context: np.ndarray, alone_too: bool) -> int:
+        """Store the vectors of the sentences not stored yet (ingest's side); returns how many were
+        new. ``in_context`` comes from their chunks' own forward pass (ingest.part_vectors); with
+        ``alone_too`` each new sentence is also embedded by itself and the two vectors summed."""
         found = self._stored(sentences)
-        missing = [s for s in dict.fromkeys(sentences) if sentence_id(s) not in found]
-        if missing:
-            vectors = np.asarray(self.embed(missing), dtype=np.float32)
-            self.store.sentence_collection.upsert(ids=[sentence_id(s) for s in missing], embeddings=vectors)
-        return len(missing)
+        new: dict[str, tuple[str, np.ndarray]] = {}
+        for sentence, vector in zip(sentences, in_context):
+            if (key := sentence_id(sentence)) not in found:
+                new.setdefault(key, (sentence, vector))
+        if not new:
+            return 0
+        vectors = np.stack([v for _, v in new.values()])
+        if alone_too:
+            vectors = vectors + np.asarray(self.embed([s for s, _ in new.values()]), dtype=np.float32)
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        self.store.sentence_collection.upsert(ids=list(new), embeddings=vectors)
+        return len(new)
 
     def _stored(self, sentences: Sequence[str]) -> dict[str, np.ndarray]:
         ids = list(dict.fromkeys(sentence_id(s) for s in sentences))

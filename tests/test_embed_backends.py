@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from conftest import REPO
 
+from ingest.chunking import passage_sentences
 from ingest.embedder import SentenceTransformerEmbedder
 from ingest.onnx_embedder import BackendMissingError, OnnxEmbedder, export
 
@@ -39,6 +40,10 @@ def test_onnx_vectors_agree_with_torch(backend, model_dir, embedder, passages, r
     queries = np.sum(onnx.embed_queries(QUESTIONS) * embedder.embed_queries(QUESTIONS), axis=1)
     assert queries.min() >= 0.99
     assert [onnx.count_tokens(p) for p in passages[:20]] == [embedder.count_tokens(p) for p in passages[:20]]
+    sentences = [passage_sentences(p) for p in passages[:20]]
+    _, theirs = onnx.embed_passages_with_parts(passages[:20], sentences)
+    _, ours = embedder.embed_passages_with_parts(passages[:20], sentences)
+    assert min(float(np.min(np.sum(a * b, axis=1))) for a, b in zip(theirs, ours) if len(a)) >= 0.98
 
 
 def test_a_backend_without_its_export_says_how_to_build_it(tmp_path):

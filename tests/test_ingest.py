@@ -61,13 +61,17 @@ class InterruptingEmbedder:
 
     def __init__(self, inner, allowed: int) -> None:
         self.inner, self.allowed = inner, allowed
-        self.count_tokens, self.embed_queries = inner.count_tokens, inner.embed_queries
+        self.count_tokens, self.embed_queries, self.embed_passages = (
+            inner.count_tokens,
+            inner.embed_queries,
+            inner.embed_passages,
+        )
 
-    def embed_passages(self, texts):
+    def embed_passages_with_parts(self, texts, parts):
         if self.allowed == 0:
             raise KeyboardInterrupt
         self.allowed -= 1
-        return self.inner.embed_passages(texts)
+        return self.inner.embed_passages_with_parts(texts, parts)
 
 
 def test_interrupted_ingest_resumes_without_duplicates(assistant: Assistant, tmp_path: Path):
@@ -75,8 +79,8 @@ def test_interrupted_ingest_resumes_without_duplicates(assistant: Assistant, tmp
     for i in range(3):
         copy_sample(folder, f"article{i}.txt")
     assistant.settings = assistant.settings.model_copy(update={"batch_size": 2})  # 8 chunks a write
-    # Two embedding calls a write (the chunks, then their sentences): the second write is interrupted.
-    broken = assistant.ingestor(InterruptingEmbedder(assistant.embedder, allowed=2))
+    # One model call a write (the chunks and their sentences): the second write is interrupted.
+    broken = assistant.ingestor(InterruptingEmbedder(assistant.embedder, allowed=1))
     with pytest.raises(KeyboardInterrupt):
         broken.ingest([folder], progress=False)
     partial = assistant.store.count()
@@ -154,3 +158,36 @@ def test_sentence_vectors_are_stored_at_ingest_so_answering_embeds_no_sentence(a
     monkeypatch.setattr(assistant.retriever.sentences, "embed", lambda texts: embedded.extend(texts) or real(texts))
     answer = assistant.ask("من حضر اجتماع جماعة خراسان؟")
     assert answer.answered and embedded == []  # dot products only: every sentence vector came from the store
+
+
+def stored_sentences(assistant: Assistant) -> tuple[str, list[str], np.ndarray]:
+    """The first chunk's embedded text, its sentences and their stored vectors."""
+    from ingest.chunking import passage_sentences
+    from ingest.sentence_store import sentence_id
+
+    chunk = min(assistant.store.scan(), key=lambda c: c.meta.chunk_index)
+    sentences = passage_sentences(chunk.text)
+    stored = assistant.store.sentence_collection.get(ids=[sentence_id(s) for s in sentences], include=["embeddings"])
+    by_id = dict(zip(stored["ids"], stored["embeddings"]))
+    return f"{chunk.meta.headline}\n{chunk.text}", sentences, np.array([by_id[sentence_id(s)] for s in sentences])
+
+
+def test_a_stored_sentence_vector_is_the_sentence_in_its_chunk_plus_the_sentence_alone(assistant: Assistant):
+    assistant.ingest([SAMPLE])
+    text, sentences, stored = stored_sentences(assistant)
+    _, (in_context,) = assistant.embedder.embed_passages_with_parts([text], [sentences])
+    both = in_context + assistant.embedder.embed_passages(sentences)
+    assert len(sentences) >= 2
+    assert np.allclose(stored, both / np.linalg.norm(both, axis=1, keepdims=True), atol=1e-3)
+
+
+def test_in_context_sentence_vectors_cost_no_model_call_beyond_the_chunks(assistant: Assistant, monkeypatch):
+    assistant.settings = assistant.settings.model_copy(update={"sentence_vectors": "in-context"})
+    calls: list[int] = []
+    real = assistant.embedder.embed_passages
+    monkeypatch.setattr(assistant.embedder, "embed_passages", lambda texts: calls.append(len(texts)) or real(texts))
+    assistant.ingest([SAMPLE])
+    monkeypatch.undo()
+    text, sentences, stored = stored_sentences(assistant)
+    _, (in_context,) = assistant.embedder.embed_passages_with_parts([text], [sentences])
+    assert calls == [] and np.allclose(stored, in_context, atol=1e-3)
