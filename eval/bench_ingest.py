@@ -1,10 +1,12 @@
 """Ingest benchmark: Akhbar on each embedding backend against the naive LangChain pipeline, on
 the same articles in one run: articles/s, characters/s, the ratio, and peak memory.
 
-python -m eval.bench_ingest [PATH ...] [--articles 100] [--backends torch,onnx,onnx-int8] [--no-naive]
+python -m eval.bench_ingest [PATH ...] [--articles 100] [--backends torch,onnx,onnx-int8]
+    [--sentence-vectors mixed,in-context] [--no-naive]
 
-Default articles: the first 100 of the bundled ANT sample. Akhbar's ingest embeds each chunk
-and keeps its sentences' vectors from the same forward pass (answering reads them); the naive pipeline
+Default articles: the first 100 of the bundled ANT sample. Akhbar's ingest embeds each chunk and
+keeps its sentences' vectors from the same forward pass (answering reads them); by default
+("mixed") it embeds each sentence alone as well, "in-context" does not. The naive pipeline
 (RecursiveCharacterTextSplitter 1000/200 + HuggingFaceEmbeddings + Chroma.from_documents,
 eval/systems.py) embeds its chunks only.
 """
@@ -47,6 +49,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--backends", default="torch,onnx,onnx-int8")
+    parser.add_argument("--sentence-vectors", default="mixed,in-context")
     parser.add_argument("--no-naive", action="store_true")
     args = parser.parse_args()
     base = Settings()
@@ -55,12 +58,18 @@ def main() -> None:
         corpus, articles, characters = sample(args.paths or [DEFAULT], args.articles, Path(tmp))
         for backend in args.backends.split(","):
             fetch_model(base.model, base.models_dir, backend)  # the export, once, outside the timing
-            settings = base.model_copy(
-                update={"data_dir": Path(tmp) / backend, "model_cache": base.models_dir, "embed_backend": backend}
-            )
-            assistant = Assistant.from_settings(settings)
-            report = assistant.ingest([corpus])
-            rows.append((f"Akhbar, {backend}", report.seconds, report.added, "chunks + their sentences"))
+            for kind in args.sentence_vectors.split(","):
+                settings = base.model_copy(
+                    update={
+                        "data_dir": Path(tmp) / f"{backend}-{kind}",
+                        "model_cache": base.models_dir,
+                        "embed_backend": backend,
+                        "sentence_vectors": kind,
+                    }
+                )
+                assistant = Assistant.from_settings(settings)
+                report = assistant.ingest([corpus])
+                rows.append((f"Akhbar, {backend}, {kind}", report.seconds, report.added, "chunks + their sentences"))
         if not args.no_naive:
             started = time.perf_counter()
             naive = NaiveLangChain(assistant, [corpus])
