@@ -206,7 +206,7 @@ class Assistant:
             s.chunk_tokens,
             s.chunk_overlap,
             s.batch_size * 4,
-            s.sentence_vectors == "mixed",
+            s.sentence_vectors == "in-context",
         )
 
     def ingest(self, paths: Sequence[str | Path], progress: bool = False) -> IngestReport:

@@ -39,10 +39,10 @@ class Settings(BaseSettings):
     # far under e5's 512-token window once the prefix and headline are added.
     chunk_tokens: int = Field(256, ge=32, le=480)
     chunk_overlap: int = Field(48, ge=0)
-    # A stored sentence vector: the sentence read in its chunk plus the sentence alone ("mixed"), or
-    # the first only ("in-context": about half the model time at ingest, sentence choice worse on
-    # Wikipedia; ingest.sentence_store has the numbers).
-    sentence_vectors: Literal["mixed", "in-context"] = "mixed"
+    # A stored sentence vector: the sentence embedded alone, or read in its chunk ("in-context":
+    # about half the model time at ingest; the refusal model is fitted on "alone"; README,
+    # "Sentence vectors").
+    sentence_vectors: Literal["alone", "in-context"] = "alone"
 
     # Retrieval (Retriever).
     top_k: int = Field(5, ge=1, le=50)

@@ -2,11 +2,11 @@
 the same articles in one run: articles/s, characters/s, the ratio, and peak memory.
 
 python -m eval.bench_ingest [PATH ...] [--articles 100] [--backends torch,onnx,onnx-int8]
-    [--sentence-vectors mixed,in-context] [--no-naive]
+    [--sentence-vectors alone,in-context] [--no-naive]
 
 Default articles: the first 100 of the bundled ANT sample. Akhbar's ingest embeds each chunk and
-keeps its sentences' vectors from the same forward pass (answering reads them); by default
-("mixed") it embeds each sentence alone as well, "in-context" does not. The naive pipeline
+each of its sentences (answering reads the sentence vectors): each sentence alone by default,
+or "in-context", pooled from the chunk's own forward pass (one model call a chunk). The naive pipeline
 (RecursiveCharacterTextSplitter 1000/200 + HuggingFaceEmbeddings + Chroma.from_documents,
 eval/systems.py) embeds its chunks only.
 """
@@ -49,7 +49,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--backends", default="torch,onnx,onnx-int8")
-    parser.add_argument("--sentence-vectors", default="mixed,in-context")
+    parser.add_argument("--sentence-vectors", default="alone,in-context")
     parser.add_argument("--no-naive", action="store_true")
     args = parser.parse_args()
     base = Settings()

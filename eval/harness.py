@@ -24,7 +24,6 @@ from eval import metrics
 from eval.arguments import add_arguments
 from eval.report import write_reports
 from eval.systems import NaiveLangChain, System, akhbar_system
-from ingest.sentence_store import VECTORS_KIND
 
 
 @dataclass(frozen=True)
@@ -159,17 +158,17 @@ def hold_out(assistant: Assistant, items: list[QAItem], every: int) -> list[QAIt
     return [replace(i, unanswerable=True) if i.article_id in held else i for i in items]
 
 
-def corpus_collection(corpus: Sequence[Path], embed_backend: str = "torch", sentence_vectors: str = "mixed") -> str:
-    """A collection name per corpus content (and embedding backend: their vectors differ a
-    little; and kind of sentence vectors), so repeated runs reuse the ingested chunks."""
-    digest = hashlib.sha1(VECTORS_KIND.encode())
+def corpus_collection(corpus: Sequence[Path], embed_backend: str = "torch", sentence_vectors: str = "alone") -> str:
+    """A collection name per corpus content (and embedding backend and kind of sentence vectors:
+    the vectors differ), so repeated runs reuse the ingested chunks."""
+    digest = hashlib.sha1()
     for path in sorted(corpus):
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for f in files:
             if f.is_file():
                 digest.update(f.name.encode() + f.read_bytes())
     backend = "" if embed_backend == "torch" else f"-{embed_backend}"
-    return f"eval-{digest.hexdigest()[:12]}{backend}" + ("" if sentence_vectors == "mixed" else f"-{sentence_vectors}")
+    return f"eval-{digest.hexdigest()[:12]}{backend}" + ("" if sentence_vectors == "alone" else f"-{sentence_vectors}")
 
 
 def evaluate(

@@ -2,7 +2,7 @@
 
 A sentence's vector here is the mean of its tokens' states inside the passage: it costs no model
 call beyond the passage's own, and it reads the sentence in its context, which says who "he" or
-"the ministry" is (ingest.sentence_store says how it is used).
+"the ministry" is (ingest.sentence_store says when it is used).
 """
 
 from __future__ import annotations

@@ -68,18 +68,18 @@ class Ingestor:
         chunk_tokens: int,
         chunk_overlap: int,
         write_batch: int,
-        sentences_alone_too: bool,
+        sentences_in_context: bool,
     ) -> None:
         """``write_batch`` chunks are embedded and written at a time; ``lexical`` is the store's BM25
-        side; ``sentences_alone_too``: sentence vectors add the sentence embedded alone to the one
-        read in its chunk (ingest.sentence_store)."""
+        side; ``sentences_in_context``: sentence vectors pooled from their chunk's forward pass
+        instead of embedded alone (ingest.sentence_store)."""
         self.embedder = embedder
         self.store = store
         self.lexical = lexical
         self.chunk_tokens = chunk_tokens
         self.chunk_overlap = chunk_overlap
         self.write_batch = write_batch
-        self.sentences_alone_too = sentences_alone_too
+        self.sentences_in_context = sentences_in_context
         self.sentences = SentenceVectors(store, embedder.embed_passages)
 
     def ingest(self, paths: Sequence[Path], progress: bool = True) -> IngestReport:
@@ -143,14 +143,16 @@ class Ingestor:
         for start in range(0, len(chunks), self.write_batch):
             part = chunks[start : start + self.write_batch]
             began = time.perf_counter()
+            texts = [c.embedding_text for c in part]
             sentences = [passage_sentences(c.text) for c in part]
-            vectors, sentence_vectors = self.embedder.embed_passages_with_parts(
-                [c.embedding_text for c in part], sentences
-            )
+            in_context = None
+            if self.sentences_in_context:
+                vectors, pooled = self.embedder.embed_passages_with_parts(texts, sentences)
+                in_context = np.concatenate(pooled)
+            else:
+                vectors = self.embedder.embed_passages(texts)
             # Sentence vectors first: a chunk stored is a chunk whose sentences can be answered from.
-            self.sentences.keep(
-                [s for group in sentences for s in group], np.concatenate(sentence_vectors), self.sentences_alone_too
-            )
+            self.sentences.ensure([s for group in sentences for s in group], in_context)
             report.embed_seconds += time.perf_counter() - began
             self.store.add(part, vectors)
             report.added += len(part)

@@ -1,11 +1,9 @@
 """Sentence vectors by content hash, in a Chroma collection beside the chunks.
 
 Computed once, at ingest, so that choosing the answering sentence at question time costs dot
-products, not a model call. A stored vector is the sentence read in its chunk (pooled from the
-chunk's forward pass) plus, by default, the sentence embedded alone: within its article the
-question's nearest sentence then holds the gold answer in 0.558 of news-dev's questions and 0.676
-of XQuAD's (alone: 0.337 and 0.652; in context only: 0.495 and 0.544, for about half the model
-time at ingest: `AKHBAR_SENTENCE_VECTORS=in-context`).
+products, not a model call: each sentence embedded alone (the default), or read in its chunk,
+pooled from the chunk's own forward pass (`AKHBAR_SENTENCE_VECTORS=in-context`: about half the
+model time at ingest; README, "Sentence vectors", has what each costs in answers).
 """
 
 from __future__ import annotations
@@ -20,8 +18,6 @@ import numpy as np
 from ingest.store import ChunkStore
 
 EmbedPassages = Callable[[Sequence[str]], np.ndarray]
-# The version of what stored vectors are; caches of ingested collections (the eval harness's) are keyed by it.
-VECTORS_KIND = "sentences-2"
 GET_PAGE = 500  # ids per Chroma get: its SQLite side binds each id as a parameter
 
 
@@ -58,21 +54,22 @@ class SentenceVectors:
                     self._computed.popitem(last=False)
         return np.stack([found[sentence_id(s)] for s in sentences])
 
-    def keep(self, sentences: Sequence[str], in_context: np.ndarray, alone_too: bool) -> int:
-        """Store the vectors of the sentences not stored yet (ingest's side); returns how many were
-        new. ``in_context`` comes from their chunks' own forward pass (ingest.part_vectors); with
-        ``alone_too`` each new sentence is also embedded by itself and the two vectors summed."""
+    def ensure(self, sentences: Sequence[str], in_context: np.ndarray | None = None) -> int:
+        """Store a vector for each sentence not stored yet (ingest's side); returns how many were
+        new. Each is embedded alone, or taken from ``in_context``: the sentences' vectors pooled
+        from their chunks' own forward pass (ingest.part_vectors)."""
         found = self._stored(sentences)
-        new: dict[str, tuple[str, np.ndarray]] = {}
-        for sentence, vector in zip(sentences, in_context):
+        new: dict[str, int] = {}
+        for row, sentence in enumerate(sentences):
             if (key := sentence_id(sentence)) not in found:
-                new.setdefault(key, (sentence, vector))
+                new.setdefault(key, row)
         if not new:
             return 0
-        vectors = np.stack([v for _, v in new.values()])
-        if alone_too:
-            vectors = vectors + np.asarray(self.embed([s for s, _ in new.values()]), dtype=np.float32)
-            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        rows = list(new.values())
+        if in_context is None:
+            vectors = np.asarray(self.embed([sentences[row] for row in rows]), dtype=np.float32)
+        else:
+            vectors = in_context[rows]
         self.store.sentence_collection.upsert(ids=list(new), embeddings=vectors)
         return len(new)
 

@@ -61,17 +61,13 @@ class InterruptingEmbedder:
 
     def __init__(self, inner, allowed: int) -> None:
         self.inner, self.allowed = inner, allowed
-        self.count_tokens, self.embed_queries, self.embed_passages = (
-            inner.count_tokens,
-            inner.embed_queries,
-            inner.embed_passages,
-        )
+        self.count_tokens, self.embed_queries = inner.count_tokens, inner.embed_queries
 
-    def embed_passages_with_parts(self, texts, parts):
+    def embed_passages(self, texts):
         if self.allowed == 0:
             raise KeyboardInterrupt
         self.allowed -= 1
-        return self.inner.embed_passages_with_parts(texts, parts)
+        return self.inner.embed_passages(texts)
 
 
 def test_interrupted_ingest_resumes_without_duplicates(assistant: Assistant, tmp_path: Path):
@@ -79,8 +75,8 @@ def test_interrupted_ingest_resumes_without_duplicates(assistant: Assistant, tmp
     for i in range(3):
         copy_sample(folder, f"article{i}.txt")
     assistant.settings = assistant.settings.model_copy(update={"batch_size": 2})  # 8 chunks a write
-    # One model call a write (the chunks and their sentences): the second write is interrupted.
-    broken = assistant.ingestor(InterruptingEmbedder(assistant.embedder, allowed=1))
+    # Two embedding calls a write (the chunks, then their sentences): the second write is interrupted.
+    broken = assistant.ingestor(InterruptingEmbedder(assistant.embedder, allowed=2))
     with pytest.raises(KeyboardInterrupt):
         broken.ingest([folder], progress=False)
     partial = assistant.store.count()
@@ -172,13 +168,10 @@ def stored_sentences(assistant: Assistant) -> tuple[str, list[str], np.ndarray]:
     return f"{chunk.meta.headline}\n{chunk.text}", sentences, np.array([by_id[sentence_id(s)] for s in sentences])
 
 
-def test_a_stored_sentence_vector_is_the_sentence_in_its_chunk_plus_the_sentence_alone(assistant: Assistant):
+def test_a_stored_sentence_vector_is_the_sentence_embedded_alone_by_default(assistant: Assistant):
     assistant.ingest([SAMPLE])
-    text, sentences, stored = stored_sentences(assistant)
-    _, (in_context,) = assistant.embedder.embed_passages_with_parts([text], [sentences])
-    both = in_context + assistant.embedder.embed_passages(sentences)
-    assert len(sentences) >= 2
-    assert np.allclose(stored, both / np.linalg.norm(both, axis=1, keepdims=True), atol=1e-3)
+    _, sentences, stored = stored_sentences(assistant)
+    assert len(sentences) >= 2 and np.allclose(stored, assistant.embedder.embed_passages(sentences), atol=1e-3)
 
 
 def test_in_context_sentence_vectors_cost_no_model_call_beyond_the_chunks(assistant: Assistant, monkeypatch):
