@@ -8,7 +8,6 @@ python -m eval.sentence_choice [--per-file 150]
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,26 +16,26 @@ import numpy as np
 
 from assistant.settings import Settings
 from eval.datasets import news_dev, xquad
-from ingest.arabic import normalize_arabic
+from eval.harness import QAItem, load_qa
+from eval.metrics import contains_gold
 from ingest.articles import Article, ArticleSource
 from ingest.chunking import chunk_article, passage_sentences
 from ingest.embedder import Embedder, load_embedder
 from ingest.models import resolve_model
 
 
-def questions(files: Sequence[Path], per_file: int) -> list[dict]:
+def questions(files: Sequence[Path], per_file: int) -> list[QAItem]:
     """Up to ``per_file`` answerable questions of each file, the same sample every run."""
     chosen = []
     for path in files:
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        rows = [r for r in rows if r.get("article_id") and r.get("answers")]
-        random.Random(0).shuffle(rows)
-        chosen += rows[:per_file]
+        items = [q for q in load_qa([path]) if q.article_id and q.answers]
+        random.Random(0).shuffle(items)
+        chosen += items[:per_file]
     return chosen
 
 
-def hit_rates(embedder: Embedder, settings: Settings, corpus: Sequence[Path], items: list[dict]) -> dict[str, float]:
-    wanted = {q["article_id"] for q in items}
+def hit_rates(embedder: Embedder, settings: Settings, corpus: Sequence[Path], items: list[QAItem]) -> dict[str, float]:
+    wanted = {q.article_id for q in items}
     articles = [a for a in ArticleSource(list(corpus)) if isinstance(a, Article) and a.id in wanted]
     chunks = [
         c
@@ -53,11 +52,11 @@ def hit_rates(embedder: Embedder, settings: Settings, corpus: Sequence[Path], it
     kinds = {"alone": alone, "in-context": in_context, "summed": summed / np.linalg.norm(summed, axis=1, keepdims=True)}
     hits = dict.fromkeys(kinds, 0)
     counted = 0
-    for item, vector in zip(items, embedder.embed_queries([q["question"] for q in items])):
-        rows = [i for i, article in enumerate(article_of) if article == item["article_id"]]
-        gold = [any(normalize_arabic(a) in normalize_arabic(sentences[i]) for a in item["answers"]) for i in rows]
+    for item, vector in zip(items, embedder.embed_queries([q.question for q in items])):
+        rows = [i for i, article in enumerate(article_of) if article == item.article_id]
+        gold = [contains_gold(sentences[i], item.answers) for i in rows]
         if not any(gold):
-            continue  # no sentence holds the answer as written
+            continue  # no sentence holds the answer
         counted += 1
         for kind, vectors in kinds.items():
             hits[kind] += gold[int(np.argmax(vectors[rows] @ vector))]
