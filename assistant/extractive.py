@@ -70,7 +70,7 @@ class ExtractiveAnswerer:
         passage_terms = [frozenset(analyze(f"{p.headline}\n{p.date[:10]}\n{p.text}")) for p in passages]
         scored = []
         for (rank, pos, sentence), cosine in zip(found, cosines):
-            span = find_span(sentence, kind, known, head)
+            span = find_span(sentence, kind, known, head, query.rarity)
             evidence = Evidence(
                 cosine=float(cosine),
                 sentence_coverage=weighted_coverage(query.terms, frozenset(analyze(sentence))),
@@ -143,7 +143,7 @@ class ExtractiveAnswerer:
         def known(norm: str, terms: Sequence[str]) -> bool:
             return norm in translated or by_spelling(norm, terms)
 
-        return short_answer(sentence, question_kind(query.text, query.language), known)
+        return short_answer(sentence, question_kind(query.text, query.language), known, rarity=query.rarity)
 
 
 def _without_markers(sentence: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ class Query:
     # question its names and numbers; a group is found when any of its spellings is.
     anchors: tuple[frozenset[str], ...]
     vector: np.ndarray  # the embedded question, L2-normalised
+    rarity: Callable[[str], float]  # how rare a search term is in the archive the question was asked of, 0-1
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,7 @@ class Retriever:
             # is evidence too ("Who wrote Hamlet?" over an archive that never names Hamlet).
             anchors=anchors if cross_lingual else tuple(a for a in anchors if a),
             vector=self.query_vector(question),
+            rarity=lexical.rarity,
         )
 
     @property

@@ -184,6 +184,10 @@ class LexicalSnapshot:
         """Lucene's idf over the index and the delta; a term the archive lacks gets the highest."""
         return lucene_idf(max(self.size, 1), self.main.doc_freq(term) + self.delta_freqs[term])
 
+    def rarity(self, term: str) -> float:
+        """``idf(term)`` over the highest idf (a term the archive lacks): 0-1."""
+        return self.idf(term) / lucene_idf(max(self.size, 1), 0)
+
     def search(self, query: str, n: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
         """Up to ``n`` (chunk id, BM25 score) pairs, best first; only positive scores."""
         terms = list(dict.fromkeys(analyze(query)))

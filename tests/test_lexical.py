@@ -79,6 +79,16 @@ def store(tmp_path: Path) -> ChunkStore:
     return ChunkStore("live", tmp_path / "chroma")
 
 
+def test_rarity_runs_from_a_common_word_to_one_the_archive_lacks(store: ChunkStore, tmp_path: Path):
+    write(store, "oil", "gold", "rain", "match")
+    live = LiveLexicalIndex(store, tmp_path / "lexical", merge_min=100)
+    twice, once, absent = (live.current().rarity(t) for t in analyze("سعر أوبك طوكيو"))
+    assert 0 < twice < once < absent == pytest.approx(1.0)
+    write(store, "vote", "quake")  # two passages more, in the delta, without "أوبك": rarer now
+    snapshot = live.current()
+    assert len(snapshot.delta) == 2 and snapshot.rarity(analyze("أوبك")[0]) > once
+
+
 QUESTIONS = ["سعر النفط", "سعر الذهب والدولار", "أمطار عمان", "انتخابات تونس", "زلزال إيران", "الأهلي الزمالك"]
 
 

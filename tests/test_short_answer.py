@@ -66,6 +66,16 @@ def test_a_name_is_the_run_after_the_title_the_question_asks_about():
     assert short_answer(sentence, Kind.WHO, known_from(question), head) == "جوزيف موسكات"
 
 
+def test_a_who_question_takes_the_rare_run_a_name_over_the_common_words_beside_the_question():
+    question = "من كان المستقبل في تحويل النقطتين الناجح؟"
+    sentence = "ثم سجل أندرسون من ركضة هدف 2 ياردة وأكمل مانينغ تمريرة إلى بيني فاولر لتحويل بنقطتين."
+    common = {t for t in analyze("ركضة هدف ياردة سجل أكمل تمريرة")}
+    rarity = lambda term: 0.3 if term in common else 0.9  # noqa: E731 - as an archive's idf would have it
+    assert short_answer(sentence, Kind.WHO, known_from(question)) == "ركضة هدف"  # beside "تحويل"
+    assert short_answer(sentence, Kind.WHO, known_from(question), rarity=rarity) == "بيني فاولر"
+    assert short_answer(sentence, Kind.NUMBER, known_from("كم ياردة ركض أندرسون؟"), rarity=rarity) == "2 ياردة"
+
+
 def test_a_place_follows_the_noun_the_question_names():
     question = "في أي مدينة هولندية وُلد مدافع أياكس نصير مزراوي؟"
     sentence = "وولد مزراوي في مدينة ليدردروب لأبوين مغربيين، وسيلعب أول مبارة له في صفوف المنتخب المغربي."
