@@ -3,6 +3,7 @@ perturbed, without re-embedding; hybrid query latency, BM25 build and load time,
 at each size, and a projection to 1M and 10M chunks.
 
 python -m eval.bench_scale [--sizes 25000,50000,100000] [--queries 200] [--base DIR] [--seed FILE]
+                           [--also-candidates 20]
 
 The seed is the news-dev archive of the eval cache (3,752 chunks of 1,200 ANT articles) when
 `make eval-news` has built it, else the 300 ANT articles in eval/data (ingested once, about 4
@@ -10,6 +11,8 @@ minutes), or ``--seed``'s articles. Each copy of a seed chunk gets a fresh id an
 vector moved by Gaussian noise (cosine about 0.98 to the original) and renormalised, and about a
 tenth of its words dropped, so that neither HNSW nor BM25 sees exact duplicates. Stores go under
 ``--base`` (default .akhbar/bench-scale), one folder per size, removed after it is measured.
+``--also-candidates N`` times the same questions again on the same store with N hits per leg
+(`AKHBAR_CANDIDATES`) instead of the configured number.
 """
 
 from __future__ import annotations
@@ -103,7 +106,21 @@ def rss_mb() -> float:
     return 0.0
 
 
-def measure(size: int, base: Path, embedder: Embedder, seed: tuple, queries: list[str]) -> dict[str, float]:
+def hybrid_latencies(assistant: Assistant, queries: list[str]) -> list[float]:
+    """Milliseconds per question (embedding it included), after five unmeasured ones."""
+    for question in queries[:5]:  # warm: the index loaded, HNSW pages touched
+        assistant.retriever.search(question, k=5, mode="hybrid")
+    latencies = []
+    for question in queries:
+        began = time.perf_counter()
+        assistant.retriever.search(question, k=5, mode="hybrid")
+        latencies.append(1000 * (time.perf_counter() - began))
+    return latencies
+
+
+def measure(
+    size: int, base: Path, embedder: Embedder, seed: tuple, queries: list[str], also_candidates: int | None = None
+) -> dict[str, float]:
     texts, metadata, vectors, _ = seed
     settings = Settings(data_dir=base / f"n{size}", collection="scale")
     shutil.rmtree(settings.data_dir, ignore_errors=True)
@@ -118,13 +135,7 @@ def measure(size: int, base: Path, embedder: Embedder, seed: tuple, queries: lis
     LexicalIndex.load(settings.lexical_dir)
     load_s = time.perf_counter() - began
     assistant = Assistant.from_settings(settings, embedder=embedder)
-    for question in queries[:5]:  # warm: the index loaded, HNSW pages touched
-        assistant.retriever.search(question, k=5, mode="hybrid")
-    latencies = []
-    for question in queries:
-        began = time.perf_counter()
-        assistant.retriever.search(question, k=5, mode="hybrid")
-        latencies.append(1000 * (time.perf_counter() - began))
+    latencies = hybrid_latencies(assistant, queries)
     row = {
         "chunks": size,
         "write_s": write_s,
@@ -136,6 +147,11 @@ def measure(size: int, base: Path, embedder: Embedder, seed: tuple, queries: lis
         "chroma_mb": folder_bytes(settings.chroma_dir) / 2**20,
         "bm25_mb": folder_bytes(settings.lexical_dir) / 2**20,
     }
+    if also_candidates:
+        fewer = Assistant.from_settings(settings.model_copy(update={"candidates": also_candidates}), embedder=embedder)
+        other = hybrid_latencies(fewer, queries)
+        row |= {"other_p50_ms": percentile(other, 50), "other_p95_ms": percentile(other, 95)}
+        del fewer
     del assistant, store
     shutil.rmtree(settings.data_dir, ignore_errors=True)
     return row
@@ -160,8 +176,8 @@ COLUMNS = {  # key -> decimals shown
 }
 
 
-def table_row(label: str, row: dict[str, float]) -> str:
-    return "| " + " | ".join([label, *(f"{row[key]:.{places}f}" for key, places in COLUMNS.items())]) + " |"
+def table_row(label: str, row: dict[str, float], columns: dict[str, int]) -> str:
+    return "| " + " | ".join([label, *(f"{row[key]:.{places}f}" for key, places in columns.items())]) + " |"
 
 
 def main() -> None:
@@ -170,6 +186,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--base", type=Path, default=Path(".akhbar/bench-scale"))
     parser.add_argument("--seed", type=Path, help="articles to copy (default: the news-dev archive, else eval/data's)")
+    parser.add_argument("--also-candidates", type=int, help="time the questions again with this many hits per leg")
     args = parser.parse_args()
     settings = Settings()
     model = resolve_model(settings.model, settings.models_dir)
@@ -177,14 +194,19 @@ def main() -> None:
     seed = seed_chunks(settings, embedder, args.seed)
     queries = seed[3][: args.queries]
     rows: list[dict[str, float]] = []
-    print("| chunks | write s | BM25 build s | BM25 load s | hybrid p50 ms | p95 ms | RSS MB | Chroma MB | BM25 MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    columns = dict(COLUMNS)
+    header = "| chunks | write s | BM25 build s | BM25 load s | hybrid p50 ms | p95 ms | RSS MB | Chroma MB | BM25 MB |"
+    if args.also_candidates:
+        columns |= {"other_p50_ms": 0, "other_p95_ms": 0}
+        header += f" p50 ms, {args.also_candidates} candidates | p95 ms, {args.also_candidates} candidates |"
+    print(header)
+    print("|---" * (len(columns) + 1) + "|")
     for size in (int(s) for s in args.sizes.split(",")):
-        rows.append(measure(size, args.base, embedder, seed, queries))
-        print(table_row(f"{size:,}", rows[-1]), flush=True)
+        rows.append(measure(size, args.base, embedder, seed, queries, args.also_candidates))
+        print(table_row(f"{size:,}", rows[-1], columns), flush=True)
     if len(rows) >= 2:
         for size in (1_000_000, 10_000_000):
-            print(table_row(f"{size:,} (projected)", {key: project(rows, key, size) for key in COLUMNS}))
+            print(table_row(f"{size:,} (projected)", {key: project(rows, key, size) for key in columns}, columns))
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; 2 cores")
 
 

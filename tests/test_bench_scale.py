@@ -11,6 +11,7 @@ from conftest import REPO
 def test_the_scale_benchmark_prints_measured_and_projected_rows(model_dir: Path, tmp_path: Path):
     environment = {**os.environ, "AKHBAR_DATA_DIR": str(tmp_path / "data"), "AKHBAR_MODEL_CACHE": str(model_dir.parent)}
     command = ["--seed", "tests/data/news-mini.jsonl", "--sizes", "300,600", "--queries", "4", "--base", str(tmp_path)]
+    command += ["--also-candidates", "10"]
     run = subprocess.run(
         [sys.executable, "-m", "eval.bench_scale", *command], cwd=REPO, env=environment, capture_output=True, text=True
     )
@@ -18,5 +19,7 @@ def test_the_scale_benchmark_prints_measured_and_projected_rows(model_dir: Path,
     rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and line[2].isdigit()]
     labels = [r.split(" | ")[0].strip("| ") for r in rows]
     assert labels == ["300", "600", "1,000,000 (projected)", "10,000,000 (projected)"]
-    assert all(float(cell) >= 0 for cell in rows[1].strip("| ").split(" | ")[1:])
+    cells = rows[1].strip("| ").split(" | ")[1:]
+    assert len(cells) == 10 and all(float(cell) >= 0 for cell in cells)  # the last two: 10 candidates a leg
+    assert "p95 ms, 10 candidates" in run.stdout
     assert not (tmp_path / "n300").exists()  # each size's store is removed once measured
