@@ -106,7 +106,8 @@ def fit_rarity(sets: Sequence[tuple[str, list[tuple[dict, str]], Rarity]]) -> No
 
         fitted = {w: named_f1([span_scores(c, r, w) for c, r in part(half)]) for w in RARITY_GRID}
         best = max(RARITY_GRID, key=lambda w: fitted[w])
-        print(f"half {half}: named F1 by weight { ({w: round(f, 3) for w, f in fitted.items()}) }; chose {best}")
+        shown = {w: round(f, 3) for w, f in fitted.items()}
+        print(f"half {half}: who/what F1 by weight {shown}; chose {best}")
         for (name, _, _), (cases, rarity) in zip(sets, part(1 - half)):
             before, after = span_scores(cases, rarity, 0.0), span_scores(cases, rarity, best)
             for kind in (Kind.WHO, Kind.WHAT):

@@ -5,7 +5,7 @@ import pytest
 from assistant.question_kind import Kind, question_head, question_kind
 from assistant.short_answer import short_answer
 from eval.datasets import xquad
-from eval.span_check import gold_sentences, known_from
+from eval.span_check import archive_rarity, fit_rarity, gold_sentences, known_from
 from ingest.arabic import analyze, normalize_arabic
 
 
@@ -106,3 +106,12 @@ def test_the_span_check_pairs_each_question_with_a_sentence_holding_its_gold():
     pairs = list(gold_sentences(xquad()))
     assert len(pairs) > 550  # of 612 Arabic questions; the rest were reworded in translation
     assert all(any(normalize_arabic(g) in normalize_arabic(s) for g in item["answers"]) for item, s in pairs)
+
+
+def test_the_archives_rarity_ranks_a_name_above_a_common_word_and_the_weight_is_fitted_two_fold(capsys):
+    rarity = archive_rarity(xquad())
+    common, name = (rarity(analyze(word)[0]) for word in ("الفريق", "مانينغ"))
+    assert 0 < common < name <= 1.0
+    fit_rarity([("xquad", list(gold_sentences(xquad()))[:80], rarity)])
+    out = capsys.readouterr().out
+    assert out.count("chose") == 2 and "held-out xquad" in out
