@@ -10,7 +10,6 @@ per domain and language; the model written out is fitted on both halves.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from assistant.records import Passage
 from assistant.service import Assistant
 from assistant.settings import Settings
 from eval import metrics
-from eval.datasets import QASet, arcd, news_dev, xquad
+from eval.datasets import QASet, arcd, fold_of, news_dev, xquad
 from eval.harness import QAItem, aggregate, corpus_collection, load_qa, score_item
 from ingest.filters import SearchFilters
 
@@ -45,10 +44,6 @@ class Case:
     fold: int  # which half of the articles the question is about
     features: list[float]
     cross_lingual: bool
-
-
-def fold_of(key: str) -> int:
-    return hashlib.sha1(key.encode()).digest()[0] % 2
 
 
 def collect(assistant: Assistant, domain: str, items: Sequence[QAItem], k: int, progress: bool) -> list[Case]:

@@ -57,6 +57,11 @@ def arcd(out: Path, shared: Path = SHARED) -> QASet:
     return QASet("arcd", (qa_path,), (corpus,))
 
 
+def fold_of(key: str) -> int:
+    """Which half of a two-fold split an article (its id) falls in, the same in every script."""
+    return hashlib.sha1(key.encode()).digest()[0] % 2
+
+
 def _require(folder: Path) -> Path:
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is missing; it comes with the shared data beside the checkout")

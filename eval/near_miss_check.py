@@ -16,11 +16,12 @@ from pathlib import Path
 
 import bm25s
 
+from assistant.language import detect_language
 from eval.datasets import SHARED
 from eval.harness import load_qa
-from ingest.arabic import WORD, analyze, normalize_arabic
+from ingest.arabic import analyze
 from ingest.articles import Article, ArticleSource
-from ingest.transliteration import LATIN_TOKEN, NameLexicon
+from ingest.transliteration import NameLexicon, arabic_words
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,13 @@ def near_miss_hits(qa: Path, dev_corpus: Path, archive: Path, k: int) -> list[tu
     texts = [f"{a.headline}\n" + "\n".join(a.paragraphs) for a in articles]
     index = bm25s.BM25()
     index.index([analyze(text) for text in texts], show_progress=False)
-    names = NameLexicon.from_words(
-        {w for text in texts for w in WORD.findall(normalize_arabic(text)) if "\u0600" <= w[0] <= "\u06ff"}
-    )
+    names = NameLexicon.from_words(set().union(*map(arabic_words, texts)))
     found = []
     for item in load_qa([qa]):
         if not item.unanswerable:
             continue
-        latin = len(LATIN_TOKEN.findall(item.question)) > len(item.question.split()) / 2
-        terms = analyze(names.arabic_query(item.question) if latin else item.question)
+        cross_lingual = detect_language(item.question) != "ar"
+        terms = analyze(names.arabic_query(item.question) if cross_lingual else item.question)
         hits: list[Hit] = []
         if terms:
             rows, scores = index.retrieve([terms], k=min(k, len(articles)), show_progress=False)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from assistant.question_kind import Kind, question_head, question_kind
 from assistant.short_answer import RARITY_WEIGHT, Rarity, short_answer
-from eval.datasets import QASet, arcd, news_dev, xquad
+from eval.datasets import QASet, arcd, fold_of, news_dev, xquad
 from eval.metrics import exact_match, token_f1
 from ingest.arabic import analyze, normalize_arabic
 from ingest.chunking import split_sentences
@@ -93,16 +92,12 @@ def named_f1(scores_by_set: Sequence[Scores]) -> float:
     return sum(means) / len(means) if means else 0.0
 
 
-def _half(item: dict) -> int:
-    return zlib.crc32(item["article_id"].encode()) % 2
-
-
 def fit_rarity(sets: Sequence[tuple[str, list[tuple[dict, str]], Rarity]]) -> None:
     """The rarity weight fitted on one half of each set's articles, scored on the other half."""
     for half in (0, 1):
 
         def part(side: int) -> list[tuple[list[tuple[dict, str]], Rarity]]:
-            return [([c for c in cases if _half(c[0]) == side], rarity) for _, cases, rarity in sets]
+            return [([c for c in cases if fold_of(c[0]["article_id"]) == side], rarity) for _, cases, rarity in sets]
 
         fitted = {w: named_f1([span_scores(c, r, w) for c, r in part(half)]) for w in RARITY_GRID}
         best = max(RARITY_GRID, key=lambda w: fitted[w])

@@ -26,10 +26,10 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from ingest.arabic import WORD, analyze, normalize_arabic
+from ingest.arabic import analyze
 from ingest.filters import SearchFilters
 from ingest.store import ChunkStore, StoredChunk
-from ingest.transliteration import NameLexicon
+from ingest.transliteration import NameLexicon, arabic_words
 
 FORMAT = 4  # bump when the analyzer, the lexicon or the saved layout changes: older indexes are rebuilt
 K1, B = 1.5, 0.75  # bm25s's defaults; the delta scores with the same Lucene formula
@@ -70,7 +70,7 @@ class LexicalIndex:
             metadata.append(_filter_fields(chunk))
             text = chunk.search_text
             corpus.append(analyze(text))
-            words.update(w for w in WORD.findall(normalize_arabic(text)) if "\u0600" <= w[0] <= "\u06ff")
+            words |= arabic_words(text)
         bm25 = None
         if ids:
             bm25 = bm25s.BM25(k1=K1, b=B)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ingest.arabic import STOPWORDS_EN
+from ingest.arabic import STOPWORDS_EN, WORD, normalize_arabic
 
 VOWELS = frozenset("AIU")
 _ARABIC = {
@@ -47,6 +47,11 @@ _NOT_NAMES = STOPWORDS_EN | {"what", "who", "how", "when", "where", "which", "wh
 LATIN_TOKEN = re.compile(r"[A-Za-z]+|\d+")
 VOWEL_COST = 0.4
 MAX_DISTANCE = 1.2  # for skeletons of 3+ consonants; two-consonant ones must agree on all but one vowel
+
+
+def arabic_words(text: str) -> set[str]:
+    """The Arabic-script words of ``text``, normalised: what the name lexicon is built from."""
+    return {w for w in WORD.findall(normalize_arabic(text)) if "\u0600" <= w[0] <= "\u06ff"}
 
 
 def _squeeze(letters: Iterable[str]) -> str:
