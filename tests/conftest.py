@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,6 +34,7 @@ XQUAD = DATA / "xquad-ar-articles.jsonl"
 NEAR_TOPIC = "في أي معركة هُزِم المغول من قبل تران؟"
 MODELS = REPO / ".akhbar" / "models"  # shared with `make demo`, so the model is built once
 ARTIFACTS = REPO / "test-artifacts"
+SERVER_LOGS: list[Path] = []  # every server running_server started, newest last
 
 
 @pytest.fixture(scope="session")
@@ -125,13 +126,18 @@ def running_server(command: list[str], settings: Settings, ready_path: str = "/"
         "GRADIO_ANALYTICS_ENABLED": "False",
         **env,
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", *command, "--port", str(port)],
-        cwd=REPO,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # The server's stderr goes to a file, not a pipe nobody reads: a full pipe would block it mid-request.
+    log = ARTIFACTS / f"server-{command[0]}-{port}.log"
+    ARTIFACTS.mkdir(exist_ok=True)
+    SERVER_LOGS.append(log)
+    with log.open("wb") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", *command, "--port", str(port)],
+            cwd=REPO,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     try:
@@ -142,7 +148,7 @@ def running_server(command: list[str], settings: Settings, ready_path: str = "/"
             except OSError as exc:
                 if server.poll() is not None or time.monotonic() > deadline:
                     server.kill()
-                    raise RuntimeError(f"server did not start: {server.stderr.read().decode()[-2000:]}") from exc  # type: ignore[union-attr]
+                    raise RuntimeError(f"server did not start: {server_log(log)}") from exc
                 time.sleep(1)
         yield url
     finally:
@@ -152,6 +158,11 @@ def running_server(command: list[str], settings: Settings, ready_path: str = "/"
         except subprocess.TimeoutExpired:  # uvicorn waits for open keep-alive connections
             server.kill()
             server.wait()
+
+
+def server_log(log: Path) -> str:
+    """The end of a server's stderr, for a failure message."""
+    return log.read_bytes().decode(errors="replace")[-2000:] if log.exists() else "(no log)"
 
 
 @pytest.fixture(scope="session")
@@ -168,6 +179,7 @@ def chrome() -> Iterator[object]:
         "--no-sandbox",
         "--disable-background-networking",
         "--disable-gpu",
+        "--disable-dev-shm-usage",  # a container's small /dev/shm crashes tabs; /tmp holds their memory instead
         "--disable-component-update",
         "--no-first-run",
         "--window-size=1280,1400",
@@ -193,3 +205,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed browser test reports what the page showed and what the newest server logged: a CI log
+    is all there is to read afterwards."""
+    report: pytest.TestReport = yield
+    browser = getattr(item, "funcargs", {}).get("chrome")
+    if report.when == "call" and report.failed and browser is not None:
+        shot = ARTIFACTS / f"failed-{item.name}.png"
+        try:
+            browser.save_screenshot(str(shot))
+            page = browser.find_element("tag name", "body").text
+        except Exception as exc:  # noqa: BLE001 - the browser itself may be what broke
+            page = f"(the page could not be read: {exc})"
+        report.sections.append(("page at failure", f"screenshot: {shot}\n{page[-3000:]}"))
+        if SERVER_LOGS:
+            report.sections.append((f"server log {SERVER_LOGS[-1].name}", server_log(SERVER_LOGS[-1])))
+    return report

@@ -175,7 +175,10 @@ def test_admins_add_articles_from_the_chat(
             lambda d: next((b for b in d.find_elements(By.TAG_NAME, "button") if "Add articles" in b.text), None)
         )
         panel.click()
-        chrome.find_element(By.CSS_SELECTOR, "#upload input[type=file]").send_keys(str(upload))
+        picker = WebDriverWait(chrome, 30).until(  # the panel's file component is loaded when it opens
+            lambda d: d.find_element(By.CSS_SELECTOR, "#upload input[type=file]")
+        )
+        picker.send_keys(str(upload))
         report = WebDriverWait(chrome, 120).until(
             lambda d: d.find_element(By.ID, "upload-report").text if "articles read" in d.page_source else None
         )
