@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 
-FEATURES = ("cosine", "sentence_coverage", "passage_coverage", "anchor_coverage", "has_span", "span_fit")
+FEATURES = (
+    "cosine",
+    "sentence_coverage",
+    "passage_coverage",
+    "anchor_coverage",
+    "has_span",
+    "span_fit",
+    "span_rarity",
+)
 DEFAULT_MODEL = Path(__file__).with_name("refusal_model.json")
 
 
@@ -25,6 +33,7 @@ class Evidence:
     anchor_coverage: float  # share of the question's anchors (rarest terms, names, numbers) in the passage
     has_span: bool  # the sentence holds the kind of answer asked for
     span_fit: float  # how plainly it gives it (short_answer.Span.fit)
+    span_rarity: float  # how rare its words are in the archive (short_answer.Span.rarity)
     cross_lingual: bool  # question and archive in different languages
 
     def features(self) -> list[float]:

@@ -78,6 +78,7 @@ class ExtractiveAnswerer:
                 anchor_coverage=_anchor_coverage(query, passage_terms[rank]),
                 has_span=span is not None,
                 span_fit=span.fit if span else 0.0,
+                span_rarity=span.rarity if span else 0.0,
                 cross_lingual=query.cross_lingual,
             )
             text = span.text if span else ""

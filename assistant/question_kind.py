@@ -14,6 +14,7 @@ from ingest.arabic import analyze, normalize_arabic
 
 class Kind(StrEnum):
     SHARE = "share"  # a percentage: a turnout, a rate, a share of the vote
+    MONEY = "money"  # an amount in a currency: a price, a fee, a deal's value
     NUMBER = "number"
     WHEN = "when"
     WHO = "who"
@@ -27,6 +28,12 @@ class Kind(StrEnum):
 _ARABIC = (
     (Kind.SHARE, r"ما\s+(?:نسبه|معدل)|كم\s+(?:\w+\s+)?(?:نسبه|معدل)|بنسبه\s+كم"),
     (Kind.WHEN, r"\bمتي\b|(?:في|ب|ل|حتي|الي)?\s*اي\s+(?:عام|سنه|يوم|شهر|تاريخ|موعد|وقت)|ما\s+(?:تاريخ|موعد)"),
+    # Before NUMBER: "ما قيمة" and "كم بلغت قيمة" match both from the same word, and money wins.
+    (
+        Kind.MONEY,
+        r"ما\s+(?:قيمه|مبلغ|المبلغ|سعر|كلفه|تكلفه|ثمن|ميزانيه)|\bبكم\b|"
+        r"كم\s+(?:\w+\s+)?(?:دفع\w*|انفق\w*|تكلف\w*|كلف\w*|قيمه|مبلغ|سعر|ثمن|ايرادات|عائدات|ميزانيه|غرامه)",
+    ),
     (Kind.NUMBER, r"\bكم\b|ما\s+(?:عدد|قيمه|مبلغ|المبلغ|حجم|عمر|ارتفاع|طول|مساحه|سعر|كلفه|تكلفه)"),
     (Kind.WHY, r"\bلماذا\b|\bلم\s|بماذا\s+(?:فسر|برر|علل)|ما\s+(?:سبب|اسباب|الذي\s+دفع)"),
     (
@@ -42,6 +49,12 @@ _ENGLISH = (
         r"\bwhat\s+(?:was|is|were)\s+the\s+(?:\w+\s+){0,2}(?:percentage|share|rate|turnout)\b|\bwhat\s+percent",
     ),
     (Kind.WHEN, r"\bwhen\b|\b(?:what|which)\s+(?:year|date|day|month|time)\b|\buntil\s+what\b"),
+    (
+        Kind.MONEY,
+        r"\bhow\s+much\b(?=.*\b(?:money|revenue|income|profit|pay|paid|spend|spent|cost|costs|worth|sell|sold|"
+        r"raise|raised|earn|earned|offer|offered|invest|invested|buy|bought|fee|fine|budget|price)\b)|"
+        r"\bwhat\s+(?:was|is|were)\s+the\s+(?:\w+\s+){0,2}(?:value|cost|price|fee|revenue|budget|fine)\b",
+    ),
     (
         Kind.NUMBER,
         r"\bhow\s+(?:many|much|long|old|far|tall|high)\b|\bwhat\s+(?:was|is|were)\s+the\s+(?:\w+\s+){0,2}"

@@ -25,6 +25,12 @@ def _normalized(words: str) -> frozenset[str]:
     return frozenset(normalize_arabic(w) for w in words.split())
 
 
+_CURRENCIES = _normalized(
+    "دولار دولارا دولارات الدولارات يورو جنيه جنيها جنيهات ريال ريالا ريالات درهم درهما دراهم دينار دينارا"
+    " دنانير ليرة ليرات روبل روبية روبيات ين يوان فرنك فرنكات استرليني إسترليني شيكل"
+    " dollar dollars euro euros pound pounds yen yuan rupee rupees riyal riyals dirham dirhams dinar dinars"
+    " franc francs $ € £"
+)
 _PERCENT = _normalized("بالمئة بالمائة % percent")  # after a number; "المئة" and "cent" after "في"/"per"
 _PER_HUNDRED = _normalized("المئة المائة cent")
 _NUMBER_WORDS = _normalized(
@@ -95,6 +101,9 @@ class Span:
     # before it or as its unit ("وزير التخطيط سلمان الجميلي", "246 شخصا"), the question's own
     # words next to it. The lead that restates a question holds a span too, but a loose one.
     fit: float
+    # The mean rarity of its words in the archive, 0-1 (0 when not weighed): a name is rare, the
+    # common words a near miss offers in its place ("الفيلم", "السادس", "شركة") are not.
+    rarity: float = 0.0
 
 
 def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: Rarity | None = None) -> Span | None:
@@ -103,8 +112,8 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
     asks about ("مدينة" in "في أي مدينة"), ``rarity`` how rare a term is in the archive (None:
     not weighed). None when the sentence has no such span."""
     words = _words(sentence, known)
-    if kind in (Kind.NUMBER, Kind.SHARE):
-        spans = _number_spans(words, share=kind is Kind.SHARE)
+    if kind in (Kind.NUMBER, Kind.SHARE, Kind.MONEY):
+        spans = _number_spans(words, share=kind is Kind.SHARE, money=kind is Kind.MONEY)
     elif kind is Kind.WHEN:
         spans = _date_spans(words)
     else:
@@ -123,7 +132,8 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
             return _closeness(words, span, head, kind) + RARITY_WEIGHT * _rarity(words, span, weigh), -span[0]
 
         first, last = max(spans, key=placed)
-    return Span(sentence[words[first].start : words[last].end], fit)
+    rare = _rarity(words, (first, last), rarity) if rarity is not None else 0.0
+    return Span(sentence[words[first].start : words[last].end], fit, rare)
 
 
 def short_answer(sentence: str, kind: Kind, known: Known, head: str = "", rarity: Rarity | None = None) -> str:
@@ -160,9 +170,10 @@ def _strip_clitic(norm: str) -> str:
     return norm[1:] if len(norm) > 3 and norm[0] in "وبل" else norm
 
 
-def _number_spans(words: list[_Word], share: bool) -> list[tuple[int, int]]:
+def _number_spans(words: list[_Word], share: bool, money: bool = False) -> list[tuple[int, int]]:
     """A number the question lacks, with its scale and unit: "3.5 مليار عام", "246 شخصا". A share
-    is a number given in percent; a year standing alone ("منذ 2005") is never a count or a share."""
+    is a number given in percent, money a number in a currency ("25 مليون يورو", not "70 عاما");
+    a year standing alone ("منذ 2005") is never a count or a share."""
     spans = []
     for i, word in enumerate(words):
         if not _is_number(word) or word.known or (i and _is_month(words[i - 1])):
@@ -179,6 +190,8 @@ def _number_spans(words: list[_Word], share: bool) -> list[tuple[int, int]]:
                 continue
             end = max(end, percent_end)
         if end == i and _YEAR.fullmatch(word.norm):
+            continue
+        if money and not any(w.norm.lower() in _CURRENCIES for w in words[i : end + 1]):
             continue
         spans.append((i, end))
     return spans

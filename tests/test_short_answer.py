@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.question_kind import Kind, question_head, question_kind
-from assistant.short_answer import short_answer
+from assistant.short_answer import find_span, short_answer
 from eval.datasets import xquad
 from eval.span_check import archive_rarity, fit_rarity, gold_sentences, known_from
 from ingest.arabic import analyze, normalize_arabic
@@ -23,6 +23,10 @@ from ingest.arabic import analyze, normalize_arabic
         ("In what year was the station launched?", "en", Kind.WHEN),
         ("At which Bangkok railway station was she hit by a train?", "en", Kind.WHERE),
         ("What was the official voter turnout in the election?", "en", Kind.SHARE),
+        ("كم بلغت قيمة الصفقة بين الشركتين؟", "ar", Kind.MONEY),
+        ("ما قيمة البند الذي يتيح للمدرب فسخ عقده؟", "ar", Kind.MONEY),
+        ("How much did the club pay to sign the goalkeeper?", "en", Kind.MONEY),
+        ("How much rain fell on the island?", "en", Kind.NUMBER),
     ],
 )
 def test_question_kind_follows_the_first_question_word(question: str, language: str, kind: Kind):
@@ -45,6 +49,16 @@ def test_a_share_is_a_number_in_percent_and_a_lone_year_is_no_answer():
     near_miss = "وشهدت الانتخابات أدنى نسبة إقبال منذ 2005."
     assert short_answer(near_miss, Kind.SHARE, known_from(question)) == ""
     assert short_answer(near_miss, Kind.NUMBER, known_from(question)) == ""
+
+
+def test_a_money_question_gets_an_amount_in_a_currency_not_another_number():
+    question = "كم أنفق أئمة المساجد على ترميم تمثال لينين؟"
+    assert question_kind(question, "ar") is Kind.MONEY
+    restored = "وأنفق الأئمة 3 آلاف دولار على ترميم التمثال الذي أقيم قبل 70 عاما."
+    assert short_answer(restored, Kind.MONEY, known_from(question)) == "3 آلاف دولار"
+    near_miss = "وظل التمثال في الساحة 70 عاما قبل أن يزال."  # a number, but no amount of money
+    assert short_answer(near_miss, Kind.MONEY, known_from(question)) == ""
+    assert short_answer(near_miss, Kind.NUMBER, known_from(question)) == "70 عاما"
 
 
 def test_a_scale_word_stays_with_its_number():
@@ -74,6 +88,11 @@ def test_a_who_question_takes_the_rare_run_a_name_over_the_common_words_beside_t
     assert short_answer(sentence, Kind.WHO, known_from(question)) == "ركضة هدف"  # beside "تحويل"
     assert short_answer(sentence, Kind.WHO, known_from(question), rarity=rarity) == "بيني فاولر"
     assert short_answer(sentence, Kind.NUMBER, known_from("كم ياردة ركض أندرسون؟"), rarity=rarity) == "2 ياردة"
+    # The span carries its rarity: evidence that the sentence names someone, not only a word beside the question.
+    named = find_span(sentence, Kind.WHO, known_from(question), rarity=rarity)
+    unnamed = find_span("ثم سجل ركضة هدف تحويل بنقطتين.", Kind.WHO, known_from(question), rarity=rarity)
+    assert named and unnamed and named.rarity == pytest.approx(0.9) and unnamed.rarity == pytest.approx(0.3)
+    assert find_span(sentence, Kind.WHO, known_from(question)).rarity == 0.0  # type: ignore[union-attr] - not weighed
 
 
 def test_a_place_follows_the_noun_the_question_names():
