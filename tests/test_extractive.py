@@ -52,6 +52,12 @@ def test_another_countrys_election_is_refused(news: Assistant):
     assert not answer.answered
 
 
+def test_a_money_question_whose_article_gives_no_amount_is_refused(news: Assistant):
+    answer = news.ask("كم بلغت قيمة العقد الذي وقعه المدرب فوزي البنزرتي مع نادي الوداد البيضاوي؟")
+    assert not answer.answered and answer.short_answer == ""  # the article gives the length ("عامين"), not the value
+    assert answer.passages[0].article_id == "club-coach"
+
+
 def test_an_english_near_miss_is_refused(news: Assistant):
     answer = news.ask("How many people were killed by the earthquake that struck the Philippine island of Mindanao?")
     assert not answer.answered and answer.language == "en"
