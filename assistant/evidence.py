@@ -21,6 +21,7 @@ FEATURES = (
     "has_span",
     "span_fit",
     "span_rarity",
+    "asks_name",
 )
 DEFAULT_MODEL = Path(__file__).with_name("refusal_model.json")
 
@@ -33,7 +34,8 @@ class Evidence:
     anchor_coverage: float  # share of the question's anchors (rarest terms, names, numbers) in the passage
     has_span: bool  # the sentence holds the kind of answer asked for
     span_fit: float  # how plainly it gives it (short_answer.Span.fit)
-    span_rarity: float  # how rare its words are in the archive (short_answer.Span.rarity)
+    span_rarity: float  # how rare its words are in the archive, for a who/what question (Span.rarity)
+    asks_name: bool  # a who/what question, whose span_rarity means something
     cross_lingual: bool  # question and archive in different languages
 
     def features(self) -> list[float]:

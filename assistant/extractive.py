@@ -16,7 +16,7 @@ from assistant.citations import MARKER
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
 from assistant.question_kind import question_head, question_kind
 from assistant.records import Answer, Citation, Passage, Query
-from assistant.short_answer import find_span, sentence_words, short_answer
+from assistant.short_answer import NAMED_KINDS, find_span, sentence_words, short_answer
 from ingest.arabic import STOPWORDS_EN, analyze, normalize_arabic
 from ingest.chunking import passage_sentences
 from prompts import load_prompt
@@ -79,6 +79,7 @@ class ExtractiveAnswerer:
                 has_span=span is not None,
                 span_fit=span.fit if span else 0.0,
                 span_rarity=span.rarity if span else 0.0,
+                asks_name=kind in NAMED_KINDS,
                 cross_lingual=query.cross_lingual,
             )
             text = span.text if span else ""

@@ -76,7 +76,7 @@ DEFAULT_MAX_WORDS = 5
 # (`python -m eval.span_check --fit-rarity`): one half chose 6, the other 8, within 0.013 of
 # each other; 6 costs ARCD's who-questions less (README, Evaluation).
 RARITY_WEIGHT = 6.0
-_NAMED_KINDS = (Kind.WHO, Kind.WHAT)
+NAMED_KINDS = frozenset({Kind.WHO, Kind.WHAT})  # questions answered by a name or a title
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,9 @@ class Span:
     # before it or as its unit ("وزير التخطيط سلمان الجميلي", "246 شخصا"), the question's own
     # words next to it. The lead that restates a question holds a span too, but a loose one.
     fit: float
-    # The mean rarity of its words in the archive, 0-1 (0 when not weighed): a name is rare, the
-    # common words a near miss offers in its place ("الفيلم", "السادس", "شركة") are not.
+    # For a who/what question, the mean rarity of its words in the archive, 0-1 (0 when not weighed
+    # or another kind): a name is rare, the common words a near miss offers in its place ("الفيلم",
+    # "السادس", "شركة") are not. A place or a number need not be ("سوريا" is everywhere in news).
     rarity: float = 0.0
 
 
@@ -124,7 +125,7 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
     before = words[first - 1].terms if first else ()
     touches_head = bool(head) and (head in before or head in words[last].terms)
     fit = 0.5 * touches_head + 0.5 / (1 + _distance(words, (first, last)))
-    if rarity is not None and kind in _NAMED_KINDS:
+    if rarity is not None and kind in NAMED_KINDS:
         # The text may be a rarer run further off; how plainly the sentence answers stays as placed.
         weigh: Rarity = rarity
 
@@ -132,7 +133,7 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
             return _closeness(words, span, head, kind) + RARITY_WEIGHT * _rarity(words, span, weigh), -span[0]
 
         first, last = max(spans, key=placed)
-    rare = _rarity(words, (first, last), rarity) if rarity is not None else 0.0
+    rare = _rarity(words, (first, last), rarity) if rarity is not None and kind in NAMED_KINDS else 0.0
     return Span(sentence[words[first].start : words[last].end], fit, rare)
 
 

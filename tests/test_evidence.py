@@ -9,7 +9,7 @@ from assistant.evidence import DEFAULT_MODEL, FEATURES, Evidence, RefusalModel, 
 
 
 def evidence(cosine: float, coverage: float, anchors: float, cross: bool = False) -> Evidence:
-    return Evidence(cosine, coverage, coverage, anchors, True, 0.5, 0.6, cross)
+    return Evidence(cosine, coverage, coverage, anchors, True, 0.5, 0.6, True, cross)
 
 
 def test_weighted_coverage_counts_rare_terms_more():
