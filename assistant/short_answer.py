@@ -125,6 +125,7 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
     before = words[first - 1].terms if first else ()
     touches_head = bool(head) and (head in before or head in words[last].terms)
     fit = 0.5 * touches_head + 0.5 / (1 + _distance(words, (first, last)))
+    rare = 0.0
     if rarity is not None and kind in NAMED_KINDS:
         # The text may be a rarer run further off; how plainly the sentence answers stays as placed.
         weigh: Rarity = rarity
@@ -133,7 +134,7 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
             return _closeness(words, span, head, kind) + RARITY_WEIGHT * _rarity(words, span, weigh), -span[0]
 
         first, last = max(spans, key=placed)
-    rare = _rarity(words, (first, last), rarity) if rarity is not None and kind in NAMED_KINDS else 0.0
+        rare = _rarity(words, (first, last), weigh)
     return Span(sentence[words[first].start : words[last].end], fit, rare)
 
 
