@@ -100,12 +100,15 @@ class ExtractiveAnswerer:
         best = scored[0]
         if query.cross_lingual:
             best = replace(best, span=self._cross_lingual_span(query, best.text))
-        # Further sentences only when they pass the bar too and hold a span of the kind asked for:
-        # neither a neighbouring story nor the lead restating the question is quoted beside the answer.
+        # Further sentences only when they pass the bar too and give the same short answer: a second
+        # sentence or source that corroborates it. One that gives another name or number (the next
+        # journalist sentenced, another prize's winner) reads as a second answer, not as support.
         others = [
             s
             for s in scored[1:]
-            if s.span and s.score >= best.score - QUOTE_MARGIN and self.refusal.answers(s.evidence)
+            if _same_answer(s.span, scored[0].span)
+            and s.score >= best.score - QUOTE_MARGIN
+            and self.refusal.answers(s.evidence)
         ][: self.max_sentences - 1]
         others.sort(key=lambda s: (s.passage_rank, s.position))
         numbers: dict[int, int] = {}
@@ -146,6 +149,13 @@ class ExtractiveAnswerer:
             return norm in translated or by_spelling(norm, terms)
 
         return short_answer(sentence, question_kind(query.text, query.language), known, rarity=query.rarity)
+
+
+def _same_answer(span: str, answer: str) -> bool:
+    """Whether ``span`` gives ``answer`` (one holds the other, as normalised: "أونال تانيك" and
+    "الصحافي أونال تانيك"); never for an empty one."""
+    span, answer = normalize_arabic(span), normalize_arabic(answer)
+    return bool(span and answer) and (span in answer or answer in span)
 
 
 def _without_markers(sentence: str) -> str:

@@ -84,6 +84,16 @@ def test_further_sentences_come_only_from_passages_that_answer(archive: Assistan
     assert [c.article_id for c in answer.citations] == ["khorasan"]
 
 
+def test_sentences_naming_someone_else_are_not_quoted_beside_the_answer(news: Assistant):
+    asked = "وحكم على 10 من المتهمين بالسجن سبع سنوات ونصف بينهم الصحافي المخضرم أونال تانيك رئيس تحرير روتا خبر."
+    others = "كما صدر حكم بالسجن ثلاث سنوات بحق الصحافي أتيلا تاس. وحكم بالسجن عامين بحق الصحافي مراد أكسوي."
+    sentenced = make_passage(f"{asked} {others}", article_id="journalists")
+    question = "من الصحافي المخضرم رئيس تحرير موقع روتا خبر الذي حكم عليه بالسجن سبع سنوات ونصف في تركيا؟"
+    answer = news.answerer.answer(question, "ar", [sentenced])
+    assert answer.answered and answer.answer_sentence == asked
+    assert "أتيلا تاس" not in answer.text and "مراد أكسوي" not in answer.text
+
+
 def test_footnote_marks_of_the_article_do_not_read_as_citations(news: Assistant):
     toll = make_passage(f"{LEAD}. {TOLL} [99].", article_id="quake-lombok")
     answer = news.answerer.answer("كم شخصا قتلوا في زلزال جزيرة لومبوك الإندونيسية؟", "ar", [toll])
