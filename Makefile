@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CORPUS := eval/data
 NEWS   := ../shared/data/news-dev
 
-.PHONY: install model demo ingest chat test test-fast fuzz lint bench-ingest bench-retrieval bench-api bench-scale bench-live bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-refusal calibrate browser clean
+.PHONY: install model demo ingest chat test test-fast fuzz lint bench-ingest bench-retrieval bench-api bench-scale bench-live bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-news-grown eval-refusal calibrate browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -83,6 +83,10 @@ eval-xquad: model
 eval-news: model  # news-dev: 95 answerable news questions and 25 near misses, at the chat's k=5
 	$(AKHBAR) eval --qa $(NEWS)/qa.jsonl --corpus $(NEWS)/articles.jsonl --k 1,3,5 --baselines \
 	  --out eval/results/news
+
+eval-news-grown: model  # the same questions over news-dev plus each question's 10 nearest ANT articles
+	$(PY) -m eval.grown_archive --per-question 10 --out eval/out/news-grown.jsonl
+	$(AKHBAR) eval --qa $(NEWS)/qa.jsonl --corpus eval/out/news-grown.jsonl --k 1,3,5 --out eval/results/news-grown
 
 calibrate: model  # fit the refusal model on XQuAD, news-dev and ARCD; report it two-fold by article
 	$(PY) -m eval.calibrate

@@ -32,8 +32,11 @@ class Hit:
     in_dev: bool
 
 
-def near_miss_hits(qa: Path, dev_corpus: Path, archive: Path, k: int) -> list[tuple[str, list[Hit]]]:
-    """Each unanswerable question of ``qa`` with the ``k`` archive articles BM25 ranks first."""
+def near_miss_hits(
+    qa: Path, dev_corpus: Path, archive: Path, k: int, every_question: bool = False
+) -> list[tuple[str, list[Hit]]]:
+    """Each unanswerable question of ``qa`` (or every one) with the ``k`` archive articles BM25
+    ranks first."""
     for path in (qa, dev_corpus, archive):
         if not path.is_file():
             raise SystemExit(f"{path} is missing; the shared data beside the checkout holds it, or pass its path")
@@ -45,7 +48,7 @@ def near_miss_hits(qa: Path, dev_corpus: Path, archive: Path, k: int) -> list[tu
     names = NameLexicon.from_words(set().union(*map(arabic_words, texts)))
     found = []
     for item in load_qa([qa]):
-        if not item.unanswerable:
+        if not (item.unanswerable or every_question):
             continue
         cross_lingual = detect_language(item.question) != "ar"
         terms = analyze(names.arabic_query(item.question) if cross_lingual else item.question)
