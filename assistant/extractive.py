@@ -100,13 +100,14 @@ class ExtractiveAnswerer:
         best = scored[0]
         if query.cross_lingual:
             best = replace(best, span=self._cross_lingual_span(query, best.text))
-        # Further sentences only when they pass the bar too and give the same short answer: a second
-        # sentence or source that corroborates it. One that gives another name or number (the next
-        # journalist sentenced, another prize's winner) reads as a second answer, not as support.
+        # Further sentences only when they pass the bar too and hold a span of the kind asked for,
+        # from the answering passage or giving the same short answer: another passage is cited
+        # only when it corroborates the answer, never for a second one (another prize's winner).
         others = [
             s
             for s in scored[1:]
-            if _same_answer(s.span, scored[0].span)
+            if s.span
+            and (s.passage_rank == best.passage_rank or _same_answer(s.span, scored[0].span))
             and s.score >= best.score - QUOTE_MARGIN
             and self.refusal.answers(s.evidence)
         ][: self.max_sentences - 1]

@@ -84,14 +84,19 @@ def test_further_sentences_come_only_from_passages_that_answer(archive: Assistan
     assert [c.article_id for c in answer.citations] == ["khorasan"]
 
 
-def test_sentences_naming_someone_else_are_not_quoted_beside_the_answer(news: Assistant):
-    asked = "وحكم على 10 من المتهمين بالسجن سبع سنوات ونصف بينهم الصحافي المخضرم أونال تانيك رئيس تحرير روتا خبر."
-    others = "كما صدر حكم بالسجن ثلاث سنوات بحق الصحافي أتيلا تاس. وحكم بالسجن عامين بحق الصحافي مراد أكسوي."
-    sentenced = make_passage(f"{asked} {others}", article_id="journalists")
+def test_another_passage_is_cited_only_when_it_gives_the_same_answer(news: Assistant):
+    asked = "وحكم على الصحافي المخضرم أونال تانيك رئيس تحرير روتا خبر بالسجن سبع سنوات ونصف."
+    other = "وحكم على الصحافي المخضرم مراد أكسوي رئيس تحرير صحيفة الزمان بالسجن سبع سنوات ونصف."
+    again = "وقالت المحكمة في تركيا إن الصحافي المخضرم أونال تانيك رئيس تحرير موقع روتا خبر سيقضي سبع سنوات ونصف في السجن."
     question = "من الصحافي المخضرم رئيس تحرير موقع روتا خبر الذي حكم عليه بالسجن سبع سنوات ونصف في تركيا؟"
-    answer = news.answerer.answer(question, "ar", [sentenced])
-    assert answer.answered and answer.answer_sentence == asked
-    assert "أتيلا تاس" not in answer.text and "مراد أكسوي" not in answer.text
+    # Another article on the same trial, which names the site too, gives another journalist's sentence.
+    trial = make_passage(f"ونقل موقع روتا خبر أحكام المحكمة في تركيا. {other}", "another-verdict")
+    passages = [make_passage(asked, "verdict"), trial]
+    answer = news.answerer.answer(question, "ar", passages)
+    assert answer.answered and answer.short_answer == "أونال تانيك" and other not in answer.text
+    assert [c.article_id for c in answer.citations] == ["verdict"]  # not the verdict on someone else
+    corroborated = news.answerer.answer(question, "ar", [*passages, make_passage(again, "court")])
+    assert {c.article_id for c in corroborated.citations} == {"verdict", "court"} and other not in corroborated.text
 
 
 def test_footnote_marks_of_the_article_do_not_read_as_citations(news: Assistant):
