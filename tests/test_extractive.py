@@ -87,7 +87,9 @@ def test_further_sentences_come_only_from_passages_that_answer(archive: Assistan
 def test_another_passage_is_cited_only_when_it_gives_the_same_answer(news: Assistant):
     asked = "وحكم على الصحافي المخضرم أونال تانيك رئيس تحرير روتا خبر بالسجن سبع سنوات ونصف."
     other = "وحكم على الصحافي المخضرم مراد أكسوي رئيس تحرير صحيفة الزمان بالسجن سبع سنوات ونصف."
-    again = "وقالت المحكمة في تركيا إن الصحافي المخضرم أونال تانيك رئيس تحرير موقع روتا خبر سيقضي سبع سنوات ونصف في السجن."
+    again = (
+        "وقالت المحكمة في تركيا إن الصحافي المخضرم أونال تانيك رئيس تحرير موقع روتا خبر سيقضي سبع سنوات ونصف في السجن."
+    )
     question = "من الصحافي المخضرم رئيس تحرير موقع روتا خبر الذي حكم عليه بالسجن سبع سنوات ونصف في تركيا؟"
     # Another article on the same trial, which names the site too, gives another journalist's sentence.
     trial = make_passage(f"ونقل موقع روتا خبر أحكام المحكمة في تركيا. {other}", "another-verdict")
