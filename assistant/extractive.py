@@ -98,6 +98,7 @@ class ExtractiveAnswerer:
         if not scored or not self.refusal.answers(scored[0].evidence):
             return no_answer(question, language, passages, self.name)
         best = scored[0]
+        found_span = best.span  # found the way every other sentence's was, so the two compare
         if query.cross_lingual:
             best = replace(best, span=self._cross_lingual_span(query, best.text))
         # Further sentences only when they pass the bar too and hold a span of the kind asked for,
@@ -107,7 +108,7 @@ class ExtractiveAnswerer:
             s
             for s in scored[1:]
             if s.span
-            and (s.passage_rank == best.passage_rank or _same_answer(s.span, scored[0].span))
+            and (s.passage_rank == best.passage_rank or _same_answer(s.span, found_span))
             and s.score >= best.score - QUOTE_MARGIN
             and self.refusal.answers(s.evidence)
         ][: self.max_sentences - 1]
