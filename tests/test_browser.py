@@ -13,6 +13,7 @@ from conftest import SAMPLE_ID, running_server
 pytestmark = pytest.mark.browser
 By = pytest.importorskip("selenium.webdriver.common.by").By
 WebDriverWait = pytest.importorskip("selenium.webdriver.support.ui").WebDriverWait
+StaleElement = pytest.importorskip("selenium.common.exceptions").StaleElementReferenceException
 BOTS = "#chat .bot, #chat [data-testid='bot']"
 
 
@@ -37,7 +38,8 @@ def ask(browser, question: str, turn: int) -> str:
         cards = d.find_elements(By.CSS_SELECTOR, "#sources .card")
         return bots[-1].text if len(bots) >= turn and cards and "[1]" in bots[-1].text else False
 
-    return WebDriverWait(browser, 90).until(answered)
+    # The chat re-renders its bubbles while an answer streams in: a bubble read mid-render is stale.
+    return WebDriverWait(browser, 90, ignored_exceptions=(StaleElement,)).until(answered)
 
 
 def test_chat_answers_arabic_and_english_with_source_cards(chat_url, chrome, artifacts: Path):
