@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ingest.models import DEFAULT_MODEL
@@ -26,13 +26,14 @@ class Settings(BaseSettings):
     chroma_write_retry_s: float = Field(120.0, ge=0)
     chroma_read_retry_s: float = Field(2.0, ge=0)
 
-    # Embedding and chunking (SentenceTransformerEmbedder, Ingestor).
+    # Embedding and chunking (ingest.embedder, Ingestor).
     model: str = Field(DEFAULT_MODEL, description="embedding model name or a local folder")
     model_cache: Path | None = Field(None, description="built/downloaded models; default <data_dir>/models")
     device: str = "cpu"
-    # torch runs the sentence-transformers folder; onnx and onnx-int8 run its ONNX exports
-    # (built by `akhbar model fetch`) on ONNX Runtime (README, "The embedding model").
-    embed_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    # torch runs the sentence-transformers folder; onnx (fp32, fused: the same vectors as torch)
+    # and onnx-int8 run its exports (built by `akhbar model fetch`) on ONNX Runtime. auto: onnx on
+    # a CPU, torch (fp16) on a GPU (README, "The embedding model").
+    embed_backend: Literal["auto", "torch", "onnx", "onnx-int8"] = "auto"
     batch_size: int = Field(32, ge=1)
 
     # 256 tokens keep a chunk to a few news paragraphs: specific enough to cite,
@@ -96,6 +97,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(64_000, ge=256)
     max_upload_bytes: int = Field(16_000_000, ge=256, description="largest article batch POSTed to /v1/articles")
     rate_limit_per_minute: int = Field(120, ge=1, description="requests per key (or client address) a minute")
+
+    @model_validator(mode="after")
+    def _resolve_backend(self) -> Settings:
+        if self.embed_backend == "auto":
+            self.embed_backend = "onnx" if self.device == "cpu" else "torch"
+        return self
 
     @field_validator("api_keys", "admin_keys", "revoked_keys", "cors_origins", "frame_ancestors", mode="before")
     @classmethod

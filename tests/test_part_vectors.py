@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ingest.embedder import SentenceTransformerEmbedder
+from ingest.embedder import Embedder
 from ingest.part_vectors import embed_with_parts
 
 PASSAGE = (
@@ -42,7 +42,7 @@ def test_a_part_the_text_does_not_hold_is_embedded_alone_with_the_prefix():
     assert seen == ["zz"] and np.allclose(parts[0][1], [0.0, 1.0]) and parts[1].shape == (0, 2)
 
 
-def test_one_pass_gives_the_passage_vector_and_sentences_read_in_context(embedder: SentenceTransformerEmbedder):
+def test_one_pass_gives_the_passage_vector_and_sentences_read_in_context(embedder: Embedder):
     passages, (parts,) = embedder.embed_passages_with_parts([PASSAGE], [SENTENCES])
     assert float(passages[0] @ embedder.embed_passages([PASSAGE])[0]) > 0.9999
     standalone = embedder.embed_passages(SENTENCES)
