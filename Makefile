@@ -33,7 +33,7 @@ browser: install  # Chromium and its driver (Debian), axe-core (npm) for the acc
 	@test -f $(VENV)/node/node_modules/axe-core/axe.min.js || \
 	  npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@4.14.1
 
-test: install browser
+test: model browser  # the model is built (once) before the suite, as `make demo` builds it
 	$(PY) -m pytest -q --durations=15  # the slowest tests named in every CI log
 
 test-fast: install  # the unit tier: no model, browser or LLM (seconds)

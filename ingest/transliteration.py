@@ -112,6 +112,9 @@ class NameLexicon:
     """Archive words by consonant skeleton: skeleton -> [(Arabic word, its sound)]."""
 
     entries: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # A name's spellings, once per lexicon: a question looks its names up twice (search terms and
+    # anchors), and the edit distances are pure Python.
+    _spelled: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_words(cls, words: Iterable[str]) -> NameLexicon:
@@ -124,6 +127,11 @@ class NameLexicon:
 
     def spellings(self, name: str) -> list[str]:
         """Archive words that sound closest to the Latin ``name``; none if nothing is close."""
+        if name not in self._spelled:
+            self._spelled[name] = self._closest(name)
+        return list(self._spelled[name])
+
+    def _closest(self, name: str) -> list[str]:
         sound = latin_sound(name)
         key = skeleton(sound)
         if len(key) < 2:

@@ -83,7 +83,12 @@ def test_keyword_filter_narrows_the_archive(chat_url, chrome):
 def test_llm_answer_streams_into_the_chat(archive, archive_settings, local_llm, chrome, artifacts: Path):
     """The real local LLM behind the chat: the bubble grows token by token; at the end the
     checked answer replaces it, sentences without a citation marked (Gemma 270M cites little)."""
-    env = {"AKHBAR_ANSWERER": "llamacpp", "AKHBAR_LLM_BASE_URL": local_llm.server_url, "AKHBAR_LLM_MAX_TOKENS": "120"}
+    env = {
+        "AKHBAR_ANSWERER": "llamacpp",
+        "AKHBAR_LLM_BASE_URL": local_llm.server_url,
+        "AKHBAR_LLM_MAX_TOKENS": "60",  # enough to see the bubble grow; each token costs on 2 cores
+        "AKHBAR_TOP_K": "3",  # a shorter prompt: the passage that answers is the first
+    }
     with running_server(["chat"], archive_settings, **env) as url:
         chrome.get(url + "/")
         send(chrome, "Where did the Khorasan group hold its secret meeting?")
