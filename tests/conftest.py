@@ -156,8 +156,8 @@ def running_server(command: list[str], settings: Settings, ready_path: str = "/"
     finally:
         server.terminate()
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:  # uvicorn waits for open keep-alive connections
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # uvicorn waits for open keep-alive connections (the browser's)
             server.kill()
             server.wait()
 
