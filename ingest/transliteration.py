@@ -11,7 +11,7 @@ does not.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ingest.arabic import STOPWORDS_EN, WORD, normalize_arabic
@@ -112,9 +112,6 @@ class NameLexicon:
     """Archive words by consonant skeleton: skeleton -> [(Arabic word, its sound)]."""
 
     entries: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    # A name's spellings, once per lexicon: a question looks its names up twice (search terms and
-    # anchors), and the edit distances are pure Python.
-    _spelled: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_words(cls, words: Iterable[str]) -> NameLexicon:
@@ -127,11 +124,6 @@ class NameLexicon:
 
     def spellings(self, name: str) -> list[str]:
         """Archive words that sound closest to the Latin ``name``; none if nothing is close."""
-        if name not in self._spelled:
-            self._spelled[name] = self._closest(name)
-        return list(self._spelled[name])
-
-    def _closest(self, name: str) -> list[str]:
         sound = latin_sound(name)
         key = skeleton(sound)
         if len(key) < 2:
@@ -147,7 +139,7 @@ class NameLexicon:
     def arabic_query(self, question: str) -> str:
         """What a question in Latin script can match in Arabic text: its numbers and the archive's
         spellings of its names (capitalised words)."""
-        return " ".join(word for _, group in self.name_groups(question) for word in group)
+        return words_of(self.name_groups(question))
 
     def name_groups(self, question: str) -> list[tuple[str, list[str]]]:
         """Each number and name of the question with what stands for it in the archive: the number
@@ -159,3 +151,8 @@ class NameLexicon:
             elif token[0].isupper() and token.lower() not in _NOT_NAMES:
                 groups.append((token, self.spellings(token)))
         return groups
+
+
+def words_of(groups: Sequence[tuple[str, list[str]]]) -> str:
+    """``name_groups``' Arabic side as one search string."""
+    return " ".join(word for _, group in groups for word in group)
