@@ -17,6 +17,11 @@ StaleElement = pytest.importorskip("selenium.common.exceptions").StaleElementRef
 BOTS = "#chat .bot, #chat [data-testid='bot']"
 
 
+def wait(browser, seconds: float):
+    """A wait that reads again when the chat re-renders: a bubble read mid-render is stale."""
+    return WebDriverWait(browser, seconds, ignored_exceptions=(StaleElement,))
+
+
 @pytest.fixture(scope="module")
 def chat_url(archive, archive_settings) -> Iterator[str]:
     with running_server(["chat"], archive_settings) as url:
@@ -24,7 +29,7 @@ def chat_url(archive, archive_settings) -> Iterator[str]:
 
 
 def send(browser, question: str) -> None:
-    box = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
+    box = wait(browser, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
     box.clear()
     box.send_keys(question)
     browser.find_element(By.ID, "ask").click()
@@ -38,8 +43,7 @@ def ask(browser, question: str, turn: int) -> str:
         cards = d.find_elements(By.CSS_SELECTOR, "#sources .card")
         return bots[-1].text if len(bots) >= turn and cards and "[1]" in bots[-1].text else False
 
-    # The chat re-renders its bubbles while an answer streams in: a bubble read mid-render is stale.
-    return WebDriverWait(browser, 90, ignored_exceptions=(StaleElement,)).until(answered)
+    return wait(browser, 90).until(answered)
 
 
 def test_chat_answers_arabic_and_english_with_source_cards(chat_url, chrome, artifacts: Path):
@@ -61,10 +65,10 @@ def test_chat_answers_arabic_and_english_with_source_cards(chat_url, chrome, art
 
 def test_keyword_filter_narrows_the_archive(chat_url, chrome):
     chrome.get(chat_url)
-    WebDriverWait(chrome, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
+    wait(chrome, 60).until(lambda d: d.find_element(By.CSS_SELECTOR, "#question textarea"))
     toggles = chrome.find_elements(By.XPATH, "//*[contains(text(), 'Filters')]")
     next(t for t in toggles if t.is_displayed()).click()
-    keyword = WebDriverWait(chrome, 10).until(  # the accordion animates open: wait until it can be typed in
+    keyword = wait(chrome, 10).until(  # the accordion animates open: wait until it can be typed in
         lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "#keyword textarea") if e.is_displayed()), False)
     )
     keyword.send_keys("الجولاني")  # in the sample article's keyword line only
@@ -74,7 +78,7 @@ def test_keyword_filter_narrows_the_archive(chat_url, chrome):
     keyword.clear()
     keyword.send_keys("Super Bowl")  # no article has this keyword
     send(chrome, "أين عقدت جماعة خراسان اجتماعها السري؟")
-    refusal = WebDriverWait(chrome, 90).until(
+    refusal = wait(chrome, 90).until(
         lambda d: len(bots := d.find_elements(By.CSS_SELECTOR, BOTS)) >= 2 and "لا يتضمن الأرشيف" in bots[-1].text
     )
     assert refusal and not chrome.find_elements(By.CSS_SELECTOR, "#sources .card")
@@ -113,7 +117,7 @@ def test_llm_answer_streams_into_the_chat(archive, archive_settings, local_llm, 
 def test_a_refusal_shows_the_closest_passages_under_their_own_heading(chat_url, chrome, artifacts: Path):
     chrome.get(chat_url)
     send(chrome, "Who wrote the play Hamlet?")
-    WebDriverWait(chrome, 90).until(
+    wait(chrome, 90).until(
         lambda d: (
             (bots := d.find_elements(By.CSS_SELECTOR, BOTS))
             and "holds no answer" in bots[-1].text
@@ -136,22 +140,22 @@ def test_feedback_export_and_timeline(chat_url, chrome, archive_settings, artifa
     before = lines()
     chrome.get(chat_url)
     ask(chrome, "أين عقدت جماعة خراسان اجتماعها السري؟", 1)
-    dislike = WebDriverWait(chrome, 30).until(
+    dislike = wait(chrome, 30).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#chat button[aria-label='Dislike'], #chat button[title='Dislike']")
     )
     dislike[-1].click()
-    WebDriverWait(chrome, 30).until(lambda d: "Recorded" in d.find_element(By.ID, "feedback-note").text)
+    wait(chrome, 30).until(lambda d: "Recorded" in d.find_element(By.ID, "feedback-note").text)
     chrome.find_element(By.CSS_SELECTOR, "#correction textarea").send_keys("في حلب")
     chrome.find_element(By.ID, "send-correction").click()
-    WebDriverWait(chrome, 30).until(lambda d: lines() >= before + 2)
+    wait(chrome, 30).until(lambda d: lines() >= before + 2)
     verdicts = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()[before:]]
     assert [v["rating"] for v in verdicts] == ["down", "down"] and verdicts[1]["correction"] == "في حلب"
     assert verdicts[1]["answer"]["citations"][0]["article_id"] == SAMPLE_ID
 
     next(b for b in chrome.find_elements(By.TAG_NAME, "button") if "Export" in b.text).click()
-    WebDriverWait(chrome, 10).until(lambda d: d.find_element(By.ID, "export-markdown").is_displayed())
+    wait(chrome, 10).until(lambda d: d.find_element(By.ID, "export-markdown").is_displayed())
     chrome.find_element(By.ID, "export-markdown").click()
-    links = WebDriverWait(chrome, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#exported a[href]"))
+    links = wait(chrome, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#exported a[href]"))
     assert "akhbar-conversation.md" in chrome.find_element(By.ID, "exported").text.replace("\n", "")
     with urllib.request.urlopen(links[0].get_attribute("href"), timeout=30) as download:
         markdown = download.read().decode("utf-8")
@@ -161,5 +165,5 @@ def test_feedback_export_and_timeline(chat_url, chrome, archive_settings, artifa
     box = chrome.find_element(By.CSS_SELECTOR, "#question textarea")
     box.send_keys("اجتماع جماعة خراسان في حلب")
     chrome.find_element(By.ID, "timeline").click()
-    entries = WebDriverWait(chrome, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat ol.timeline li"))
+    entries = wait(chrome, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat ol.timeline li"))
     assert "2014-11-13" in entries[0].text and "[1]" in entries[0].text
