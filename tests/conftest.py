@@ -120,6 +120,15 @@ def generative_settings(settings: Settings, llm: LocalLLM, answerer: str = "llam
 @contextmanager
 def running_server(command: list[str], settings: Settings, ready_path: str = "/", **env: str) -> Iterator[str]:
     """Start `akhbar <command>` on a free loopback port against ``settings``' data; yield its URL."""
+    with server_process(command, settings, ready_path, **env) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(
+    command: list[str], settings: Settings, ready_path: str = "/", **env: str
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`running_server`, yielding the process too, for a test that stops it itself."""
     port = free_port()
     environment = {
         **os.environ,
@@ -152,12 +161,12 @@ def running_server(command: list[str], settings: Settings, ready_path: str = "/"
                     server.kill()
                     raise RuntimeError(f"server did not start: {server_log(log)}") from exc
                 time.sleep(1)
-        yield url
+        yield url, server
     finally:
         server.terminate()
         try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # uvicorn waits for open keep-alive connections (the browser's)
+            server.wait(timeout=10)  # the server cuts streams still open after 5 s
+        except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
 

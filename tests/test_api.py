@@ -1,12 +1,14 @@
 """The HTTP API served by uvicorn in a subprocess on loopback, called with httpx, the official
 openai client, gradio_client and headless Chromium."""
 
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import SAMPLE_ID, running_server
+from conftest import SAMPLE_ID, running_server, server_process
 
 KEY = {"Authorization": "Bearer test-key"}
 PROBE = {"Authorization": "Bearer probe-key"}  # for bad input, so the other tests keep test-key's rate budget
@@ -232,3 +234,15 @@ def test_public_chat_and_root_path_behind_a_proxy(archive, archive_settings):
         assert client.post("/v1/ask", json={"question": QUESTION}).status_code == 401  # the API still needs one
         assert client.get("/openapi.json").json()["servers"] == [{"url": "/akhbar"}]
         assert client.get("/", follow_redirects=False).headers["location"] == "/akhbar/chat/"
+
+
+def test_the_server_stops_on_sigterm_with_a_chat_page_open(archive, archive_settings):
+    """An open chat page holds a heartbeat stream that never ends by itself; SIGTERM must still stop the server.
+    (urllib's request holds it open where httpx's does not; a browser's does too.)"""
+    with server_process(["serve"], archive_settings, "/healthz") as (url, server):
+        with urllib.request.urlopen(f"{url}/chat/en/gradio_api/heartbeat/open-page", timeout=30) as heartbeat:
+            assert heartbeat.readline() == b"data: ALIVE\n"
+            asked = time.monotonic()
+            server.terminate()
+            server.wait(timeout=30)
+    assert time.monotonic() - asked < 15
