@@ -124,7 +124,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 # Streams still open on SIGTERM get this long before they are cut: the chat page's heartbeat stream
 # never ends by itself, so without a limit a server with a browser on it would never stop.
-UVICORN_OPTIONS = {"log_level": "warning", "timeout_graceful_shutdown": 5}
+GRACEFUL_SHUTDOWN_S = 5
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -141,8 +141,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             raise ValueError("--workers above 1 needs a Chroma server: set AKHBAR_CHROMA_URL")
         # Each worker process builds its settings from the environment: the flags given here go there.
         os.environ.update({f"AKHBAR_{name.upper()}": str(value) for name, value in flag_overrides(args).items()})
-        run = {"host": args.host, "port": args.port, "root_path": settings.root_path, **UVICORN_OPTIONS}
-        uvicorn.run("assistant.api:app_from_environment", factory=True, workers=args.workers, **run)
+        uvicorn.run(
+            "assistant.api:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            root_path=settings.root_path,
+            log_level="warning",
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        )
         return 0
     serve_one(settings, args.host, args.port)
     return 0
@@ -156,7 +164,14 @@ def serve_one(settings: Settings, host: str, port: int) -> None:
     from assistant.service import Assistant
 
     app = create_app(Assistant.from_settings(settings))
-    uvicorn.run(app, host=host, port=port, root_path=settings.root_path, **UVICORN_OPTIONS)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        root_path=settings.root_path,
+        log_level="warning",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+    )
 
 
 def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:

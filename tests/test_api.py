@@ -239,10 +239,12 @@ def test_public_chat_and_root_path_behind_a_proxy(archive, archive_settings):
 def test_the_server_stops_on_sigterm_with_a_chat_page_open(archive, archive_settings):
     """An open chat page holds a heartbeat stream that never ends by itself; SIGTERM must still stop the server.
     (urllib's request holds it open where httpx's does not; a browser's does too.)"""
-    with server_process(["serve"], archive_settings, "/healthz") as (url, server):
-        with urllib.request.urlopen(f"{url}/chat/en/gradio_api/heartbeat/open-page", timeout=30) as heartbeat:
-            assert heartbeat.readline() == b"data: ALIVE\n"
-            asked = time.monotonic()
-            server.terminate()
-            server.wait(timeout=30)
+    with (
+        server_process(["serve"], archive_settings, "/healthz") as (url, server),
+        urllib.request.urlopen(f"{url}/chat/en/gradio_api/heartbeat/open-page", timeout=30) as heartbeat,
+    ):
+        assert heartbeat.readline() == b"data: ALIVE\n"
+        asked = time.monotonic()
+        server.terminate()
+        server.wait(timeout=30)
     assert time.monotonic() - asked < 15
