@@ -17,7 +17,7 @@ from assistant.evidence import Evidence, RefusalModel, weighted_coverage
 from assistant.question_kind import question_head, question_kind
 from assistant.records import Answer, Citation, Passage, Query
 from assistant.short_answer import NAMED_KINDS, find_span, sentence_words, short_answer
-from ingest.arabic import STOPWORDS_AR, STOPWORDS_EN, analyze, normalize_arabic
+from ingest.arabic import STOPWORDS_EN, analyze, normalize_arabic
 from ingest.chunking import passage_sentences
 from prompts import load_prompt
 
@@ -142,15 +142,10 @@ class ExtractiveAnswerer:
         words = list(dict.fromkeys(normalize_arabic(w) for w in sentence_words(sentence)))
         if not own or not words:
             return ""
+        vectors = self.sentence_vectors([*own, *words])
+        similarity = (vectors[len(own) :] @ vectors[: len(own)].T).max(axis=1)
+        translated = {w for w, s in zip(words, similarity) if s >= TRANSLATION_COSINE}
         by_spelling = _known_words(query)
-        # A word needs a vector (about 3 ms of model time each) only when it could translate one
-        # of the question's and the question does not already spell it.
-        words = [w for w in words if w not in STOPWORDS_AR and not by_spelling(w, tuple(analyze(w)))]
-        translated: set[str] = set()
-        if words:
-            vectors = self.sentence_vectors([*own, *words])
-            similarity = (vectors[len(own) :] @ vectors[: len(own)].T).max(axis=1)
-            translated = {w for w, s in zip(words, similarity) if s >= TRANSLATION_COSINE}
 
         def known(norm: str, terms: Sequence[str]) -> bool:
             return norm in translated or by_spelling(norm, terms)
