@@ -99,8 +99,11 @@ def test_llm_answer_streams_into_the_chat(archive, archive_settings, local_llm, 
         seen: list[str] = []
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            bots = chrome.find_elements(By.CSS_SELECTOR, BOTS)
-            text = bots[-1].text if bots else ""
+            try:
+                bots = chrome.find_elements(By.CSS_SELECTOR, BOTS)
+                text = bots[-1].text if bots else ""
+            except StaleElement:  # re-rendered between the find and the read: read it again
+                continue
             if text and (not seen or text != seen[-1]):
                 seen.append(text)
             final = chrome.find_elements(By.CSS_SELECTOR, "#chat .unsupported, #sources .card")
