@@ -237,6 +237,15 @@ def create_app(assistant: Assistant) -> FastAPI:
     return app
 
 
+def close_chat_streams(app: FastAPI) -> None:
+    """End the heartbeat streams of open chat pages, which never end by themselves: Gradio ends
+    them only when it runs its own server, and here uvicorn runs the app it is mounted in."""
+    for route in app.routes:
+        chat = getattr(route, "app", None)
+        if isinstance(chat, gr.routes.App):
+            chat.stop_event.set()
+
+
 def app_from_environment() -> FastAPI:
     """The app of one `akhbar serve --workers N` process, its settings from ``AKHBAR_*``."""
     return create_app(Assistant.from_settings())

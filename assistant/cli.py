@@ -19,6 +19,8 @@ from ingest.filters import SearchFilters
 from prompts import load_prompt
 
 if TYPE_CHECKING:
+    import socket
+
     from ingest.pipeline import IngestReport
 
 # Flags that override a setting of the same name (None = not given).
@@ -122,8 +124,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-# Streams still open on SIGTERM get this long before they are cut: the chat page's heartbeat stream
-# never ends by itself, so without a limit a server with a browser on it would never stop.
+# Streams still open on SIGTERM get this long before they are cut. One process ends the chat pages'
+# heartbeat streams itself at once; under --workers N those are cut when this runs out.
 GRACEFUL_SHUTDOWN_S = 5
 
 
@@ -160,11 +162,17 @@ def serve_one(settings: Settings, host: str, port: int) -> None:
     """The HTTP API with the chat at /chat, in this process."""
     import uvicorn
 
-    from assistant.api import create_app
+    from assistant.api import close_chat_streams, create_app
     from assistant.service import Assistant
 
     app = create_app(Assistant.from_settings(settings))
-    uvicorn.run(
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            close_chat_streams(app)  # before uvicorn waits for open streams to end
+            await super().shutdown(sockets)
+
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -172,6 +180,7 @@ def serve_one(settings: Settings, host: str, port: int) -> None:
         log_level="warning",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
+    Server(config).run()
 
 
 def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:
