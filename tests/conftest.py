@@ -165,7 +165,7 @@ def server_process(
     finally:
         server.terminate()
         try:
-            server.wait(timeout=10)  # the server cuts streams still open after 5 s
+            server.wait(timeout=10)  # it ends its streams at once; --workers N cuts them after 5 s
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
