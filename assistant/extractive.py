@@ -14,9 +14,9 @@ import numpy as np
 
 from assistant.citations import MARKER
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
-from assistant.question_kind import question_head, question_kind
+from assistant.question_kind import Kind, question_head, question_kind
 from assistant.records import Answer, Citation, Passage, Query
-from assistant.short_answer import NAMED_KINDS, find_span, sentence_words, short_answer
+from assistant.short_answer import COUNT_KINDS, NAMED_KINDS, find_span, sentence_words, short_answer
 from ingest.arabic import STOPWORDS_EN, analyze, normalize_arabic
 from ingest.chunking import passage_sentences
 from prompts import load_prompt
@@ -67,6 +67,8 @@ class ExtractiveAnswerer:
         kind = question_kind(query.text, query.language)
         known = _known_words(query)
         head = question_head(query.text, query.language) if not query.cross_lingual else ""
+        # A cross-lingual question's span is found again by translation (_cross_lingual_span).
+        asks_person = kind is Kind.WHO and not query.cross_lingual
         passage_terms = [frozenset(analyze(f"{p.headline}\n{p.date[:10]}\n{p.text}")) for p in passages]
         scored = []
         for (rank, pos, sentence), cosine in zip(found, cosines):
@@ -81,6 +83,8 @@ class ExtractiveAnswerer:
                 span_rarity=span.rarity if span else 0.0,
                 asks_name=kind in NAMED_KINDS,
                 cross_lingual=query.cross_lingual,
+                asks_count=kind in COUNT_KINDS,
+                name_rarity=(span.peak_rarity if span else 0.0) if asks_person else None,
             )
             text = span.text if span else ""
             scored.append(ScoredSentence(rank, pos, sentence, text, _choice_score(evidence, rank), evidence))

@@ -77,6 +77,7 @@ DEFAULT_MAX_WORDS = 5
 # each other; 6 costs ARCD's who-questions less (README, Evaluation).
 RARITY_WEIGHT = 6.0
 NAMED_KINDS = frozenset({Kind.WHO, Kind.WHAT})  # questions answered by a name or a title
+COUNT_KINDS = frozenset({Kind.NUMBER, Kind.SHARE, Kind.MONEY})  # questions answered by a number
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,9 @@ class Span:
     # or another kind): a name is rare, the common words a near miss offers in its place ("الفيلم",
     # "السادس", "شركة") are not. A place or a number need not be ("سوريا" is everywhere in news).
     rarity: float = 0.0
+    # The same question's rarest word of the span, 0-1: a name holds at least one rare word
+    # ("وبعد", "السكك الحديدية" hold none), which a near miss's stand-in seldom does.
+    peak_rarity: float = 0.0
 
 
 def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: Rarity | None = None) -> Span | None:
@@ -113,7 +117,7 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
     asks about ("مدينة" in "في أي مدينة"), ``rarity`` how rare a term is in the archive (None:
     not weighed). None when the sentence has no such span."""
     words = _words(sentence, known)
-    if kind in (Kind.NUMBER, Kind.SHARE, Kind.MONEY):
+    if kind in COUNT_KINDS:
         spans = _number_spans(words, share=kind is Kind.SHARE, money=kind is Kind.MONEY)
     elif kind is Kind.WHEN:
         spans = _date_spans(words)
@@ -125,7 +129,7 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
     before = words[first - 1].terms if first else ()
     touches_head = bool(head) and (head in before or head in words[last].terms)
     fit = 0.5 * touches_head + 0.5 / (1 + _distance(words, (first, last)))
-    rare = 0.0
+    rare = peak = 0.0
     if rarity is not None and kind in NAMED_KINDS:
         # The text may be a rarer run further off; how plainly the sentence answers stays as placed.
         weigh: Rarity = rarity
@@ -135,7 +139,8 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
 
         first, last = max(spans, key=placed)
         rare = _rarity(words, (first, last), weigh)
-    return Span(sentence[words[first].start : words[last].end], fit, rare)
+        peak = max(_word_rarities(words, (first, last), weigh), default=0.0)
+    return Span(sentence[words[first].start : words[last].end], fit, rare, peak)
 
 
 def short_answer(sentence: str, kind: Kind, known: Known, head: str = "", rarity: Rarity | None = None) -> str:
@@ -290,10 +295,15 @@ def _closeness(words: list[_Word], span: tuple[int, int], head: str, kind: Kind)
 
 
 def _rarity(words: list[_Word], span: tuple[int, int], rarity: Rarity) -> float:
-    """The mean rarity of the span's words, each as rare as its commonest search term."""
-    first, last = span
-    values = [min(map(rarity, w.terms)) for w in words[first : last + 1] if w.terms]
+    """The mean rarity of the span's words."""
+    values = _word_rarities(words, span, rarity)
     return sum(values) / len(values) if values else 0.0
+
+
+def _word_rarities(words: list[_Word], span: tuple[int, int], rarity: Rarity) -> list[float]:
+    """The rarity of each of the span's words, each as rare as its commonest search term."""
+    first, last = span
+    return [min(map(rarity, w.terms)) for w in words[first : last + 1] if w.terms]
 
 
 def _distance(words: list[_Word], span: tuple[int, int]) -> int:

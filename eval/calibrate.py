@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from tqdm import tqdm
 
-from assistant.evidence import DEFAULT_MODEL, RefusalModel
+from assistant.evidence import DEFAULT_MODEL, Evidence, RefusalModel, lacks_the_kind_asked
 from assistant.extractive import ExtractiveAnswerer
 from assistant.records import Passage
 from assistant.service import Assistant
@@ -32,6 +32,7 @@ from eval.harness import QAItem, aggregate, corpus_collection, load_qa, score_it
 from ingest.filters import SearchFilters
 
 TARGET_WRONGLY_REFUSED = 0.10  # the operating point: at most this share of answerable questions refused
+NAME_RARITY_FLOORS = (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)  # tried for who-questions' spans
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Case:
     item: QAItem  # unanswerable=True for near misses and held-out questions
     passages: list[Passage]
     fold: int  # which half of the articles the question is about
-    features: list[float]
+    evidence: Evidence  # for the best sentence
     cross_lingual: bool
 
 
@@ -64,27 +65,42 @@ def collect(assistant: Assistant, domain: str, items: Sequence[QAItem], k: int, 
                 continue  # another article holds the answer too: not a question without one
             query = assistant.retriever.query(case_item.question)
             scored = answerer.score_sentences(query, passages)
-            features = scored[0].evidence.features() if scored else None
-            if features is not None:
-                cases.append(Case(domain, case_item, passages, fold_of(key), features, query.cross_lingual))
+            if scored:
+                cases.append(Case(domain, case_item, passages, fold_of(key), scored[0].evidence, query.cross_lingual))
     return cases
 
 
 def fit(cases: Sequence[Case]) -> RefusalModel:
     """One logistic regression per side (same language / cross-lingual), each domain weighing the
-    same, its bias moved so that P = 0.5 refuses TARGET_WRONGLY_REFUSED of the answerable questions."""
-    sides = []
-    for cross in (False, True):
-        chosen = [c for c in cases if c.cross_lingual == cross]
-        x = np.array([c.features for c in chosen])
-        y = np.array([0 if c.item.unanswerable else 1 for c in chosen])
-        per_domain = {d: sum(1 for c in chosen if c.domain == d) for d in {c.domain for c in chosen}}
-        weights = np.array([len(chosen) / (len(per_domain) * per_domain[c.domain]) for c in chosen])
-        model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y, sample_weight=weights)
-        z = model.decision_function(x[y == 1])
-        cut = float(np.quantile(z, TARGET_WRONGLY_REFUSED))
-        sides.append(tuple([float(model.intercept_[0]) - cut, *map(float, model.coef_[0])]))
-    return RefusalModel(same=sides[0], cross=sides[1], threshold=0.5)
+    same, with the rules of ``lacks_the_kind_asked`` under it. The name-rarity floor is the one of
+    NAME_RARITY_FLOORS that refuses the most unanswerable questions (domains averaged) at the
+    operating point: the bias is moved so that the model and the rules together refuse
+    TARGET_WRONGLY_REFUSED of the answerable questions."""
+    same = [c for c in cases if not c.cross_lingual]
+    fitted = [(_fit_side(same, floor), floor) for floor in NAME_RARITY_FLOORS]
+    (same_weights, _), floor = max(fitted, key=lambda f: f[0][1])  # the lowest floor of the best
+    cross_weights, _ = _fit_side([c for c in cases if c.cross_lingual], 0.0)  # no name floor across scripts
+    return RefusalModel(same=same_weights, cross=cross_weights, threshold=0.5, name_rarity_floor=floor)
+
+
+def _fit_side(chosen: Sequence[Case], name_rarity_floor: float) -> tuple[tuple[float, ...], float]:
+    """The weights for ``chosen`` with that floor, and the share of its unanswerable questions they
+    refuse (domains averaged)."""
+    x = np.array([c.evidence.features() for c in chosen])
+    y = np.array([0 if c.item.unanswerable else 1 for c in chosen])
+    domains = np.array([c.domain for c in chosen])
+    per_domain = {d: int((domains == d).sum()) for d in set(domains)}
+    weights = np.array([len(chosen) / (len(per_domain) * per_domain[d]) for d in domains])
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y, sample_weight=weights)
+    z = model.decision_function(x)
+    ruled = np.array([lacks_the_kind_asked(c.evidence, name_rarity_floor) for c in chosen])
+    ruled_share = float(ruled[y == 1].mean())
+    rest = max(0.0, (TARGET_WRONGLY_REFUSED - ruled_share) / (1 - ruled_share))
+    cut = float(np.quantile(z[(y == 1) & ~ruled], rest))
+    refused = ruled | (z < cut)
+    unanswerable = [(y == 0) & (domains == d) for d in per_domain]
+    unanswerable_refused = float(np.mean([refused[mask].mean() for mask in unanswerable if mask.any()]))
+    return (float(model.intercept_[0]) - cut, *map(float, model.coef_[0])), unanswerable_refused
 
 
 def score(assistants: dict[str, Assistant], model: RefusalModel, cases: Sequence[Case]) -> list[dict[str, Any]]:
@@ -147,7 +163,11 @@ def markdown(two_fold_scores: dict[str, Any], model: RefusalModel) -> str:
             f"{_cell(s['held_out_refused'])} | {s['refusal']['answerable_refused']:.3f} | "
             f"{s['answers']['contains_gold']:.3f} | {s['answers']['f1']:.3f} | {s['citations']['precision']:.3f} |"
         )
-    lines += ["", f"Fitted on everything: same-language {_fmt(model.same)}, cross-lingual {_fmt(model.cross)}."]
+    lines += [
+        "",
+        f"Fitted on everything: same-language {_fmt(model.same)}, cross-lingual {_fmt(model.cross)};"
+        f" who-questions' span rarity at least {model.name_rarity_floor:.2f}.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -177,8 +197,7 @@ def calibrate(settings: Settings, sets: Sequence[QASet], out: Path, write_model:
     (out / "report.md").write_text(text, encoding="utf-8")
     (out / "report.json").write_text(json.dumps(scores, indent=1), encoding="utf-8")
     if write_model:
-        payload = {"same": list(model.same), "cross": list(model.cross), "threshold": model.threshold}
-        write_model.write_text(json.dumps(payload) + "\n", encoding="utf-8")
+        write_model.write_text(model.to_json(), encoding="utf-8")
     return text
 
 

@@ -1,6 +1,7 @@
 """The refusal model and its evidence, on plain values (no model)."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,22 @@ def test_the_bundled_model_refuses_a_passage_without_the_questions_specific_word
     assert model.answers(answering) and not model.answers(near_miss)
 
 
+def test_a_who_question_is_answered_only_by_a_span_holding_a_rare_word():
+    model = replace(RefusalModel.load(DEFAULT_MODEL), name_rarity_floor=0.6)
+    close = evidence(0.92, 1.0, 1.0)  # as close and as covered as any answer
+    assert model.answers(replace(close, name_rarity=0.9))  # "فوزي البنزرتي"
+    assert not model.answers(replace(close, name_rarity=0.52))  # "الفيلم" for the best actor
+    assert not model.answers(replace(close, name_rarity=0.0, has_span=False))  # no span at all
+    assert model.answers(replace(close, name_rarity=None))  # not a who-question
+    assert replace(model, name_rarity_floor=0.0).answers(replace(close, name_rarity=0.52))
+
+
+def test_a_count_question_is_never_answered_by_a_sentence_without_a_number():
+    model = RefusalModel.load(DEFAULT_MODEL)
+    close = replace(evidence(0.92, 1.0, 1.0), asks_count=True)
+    assert model.answers(close) and not model.answers(replace(close, has_span=False, span_fit=0.0))
+
+
 def test_the_threshold_setting_moves_the_operating_point():
     strict = RefusalModel.load(DEFAULT_MODEL, threshold=0.99)
     lenient = RefusalModel.load(DEFAULT_MODEL, threshold=0.01)
@@ -36,8 +53,12 @@ def test_the_threshold_setting_moves_the_operating_point():
 
 def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path):
     broken = tmp_path / "model.json"
-    broken.write_text(json.dumps({"same": [1.0], "cross": [1.0], "threshold": 0.5}))
+    broken.write_text(json.dumps({"same": [1.0], "cross": [1.0], "threshold": 0.5, "name_rarity_floor": 0.6}))
     with pytest.raises(ValueError, match=f"expected {len(FEATURES) + 1} weights"):
         RefusalModel.load(broken)
     with pytest.raises(ValueError, match="make calibrate"):
         RefusalModel.load(tmp_path / "missing.json")
+    older = tmp_path / "older.json"  # from before the name-rarity floor
+    older.write_text(json.dumps({"same": [1.0] * 9, "cross": [1.0] * 9, "threshold": 0.5}))
+    with pytest.raises(ValueError, match=f"{older}: not a refusal model .*name_rarity_floor.*make calibrate"):
+        RefusalModel.load(older)

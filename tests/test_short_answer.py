@@ -92,6 +92,11 @@ def test_a_who_question_takes_the_rare_run_a_name_over_the_common_words_beside_t
     named = find_span(sentence, Kind.WHO, known_from(question), rarity=rarity)
     unnamed = find_span("ثم سجل ركضة هدف تحويل بنقطتين.", Kind.WHO, known_from(question), rarity=rarity)
     assert named and unnamed and named.rarity == pytest.approx(0.9) and unnamed.rarity == pytest.approx(0.3)
+    assert named.peak_rarity == pytest.approx(0.9) and unnamed.peak_rarity == pytest.approx(0.3)
+    common |= set(analyze("اللاعب"))
+    titled = find_span("ثم سجل اللاعب بيني تحويل بنقطتين.", Kind.WHO, known_from(question), rarity=rarity)
+    assert titled and titled.text == "سجل اللاعب بيني"
+    assert titled.rarity == pytest.approx(0.5) and titled.peak_rarity == pytest.approx(0.9)  # the name's word
     assert find_span(sentence, Kind.WHO, known_from(question)).rarity == 0.0  # type: ignore[union-attr] - not weighed
 
 
