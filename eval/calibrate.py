@@ -76,31 +76,35 @@ def fit(cases: Sequence[Case]) -> RefusalModel:
     NAME_RARITY_FLOORS that refuses the most unanswerable questions (domains averaged) at the
     operating point: the bias is moved so that the model and the rules together refuse
     TARGET_WRONGLY_REFUSED of the answerable questions."""
-    same = [c for c in cases if not c.cross_lingual]
-    fitted = [(_fit_side(same, floor), floor) for floor in NAME_RARITY_FLOORS]
-    (same_weights, _), floor = max(fitted, key=lambda f: f[0][1])  # the lowest floor of the best
-    cross_weights, _ = _fit_side([c for c in cases if c.cross_lingual], 0.0)  # no name floor across scripts
-    return RefusalModel(same=same_weights, cross=cross_weights, threshold=0.5, name_rarity_floor=floor)
+    same, floor = _fit_side([c for c in cases if not c.cross_lingual], NAME_RARITY_FLOORS)
+    cross, _ = _fit_side([c for c in cases if c.cross_lingual], (0.0,))  # English spans are cut from Arabic
+    return RefusalModel(same=same, cross=cross, threshold=0.5, name_rarity_floor=floor)
 
 
-def _fit_side(chosen: Sequence[Case], name_rarity_floor: float) -> tuple[tuple[float, ...], float]:
-    """The weights for ``chosen`` with that floor, and the share of its unanswerable questions they
-    refuse (domains averaged)."""
+def _fit_side(chosen: Sequence[Case], floors: Sequence[float]) -> tuple[tuple[float, ...], float]:
+    """The weights for ``chosen``, bias moved to the operating point, and the best of ``floors``
+    (the lowest of equals)."""
     x = np.array([c.evidence.features() for c in chosen])
-    y = np.array([0 if c.item.unanswerable else 1 for c in chosen])
+    answerable = np.array([not c.item.unanswerable for c in chosen])
     domains = np.array([c.domain for c in chosen])
     per_domain = {d: int((domains == d).sum()) for d in set(domains)}
     weights = np.array([len(chosen) / (len(per_domain) * per_domain[d]) for d in domains])
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, y, sample_weight=weights)
-    z = model.decision_function(x)
-    ruled = np.array([lacks_the_kind_asked(c.evidence, name_rarity_floor) for c in chosen])
-    ruled_share = float(ruled[y == 1].mean())
-    rest = max(0.0, (TARGET_WRONGLY_REFUSED - ruled_share) / (1 - ruled_share))
-    cut = float(np.quantile(z[(y == 1) & ~ruled], rest))
-    refused = ruled | (z < cut)
-    unanswerable = [(y == 0) & (domains == d) for d in per_domain]
-    unanswerable_refused = float(np.mean([refused[mask].mean() for mask in unanswerable if mask.any()]))
-    return (float(model.intercept_[0]) - cut, *map(float, model.coef_[0])), unanswerable_refused
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+    z = model.fit(x, answerable, sample_weight=weights).decision_function(x)
+    unanswerable = [~answerable & (domains == d) for d in per_domain if (~answerable & (domains == d)).any()]
+
+    def operating_point(floor: float) -> tuple[float, float]:
+        """The cut on ``z`` and the share of unanswerable questions refused (domains averaged)."""
+        ruled = np.array([lacks_the_kind_asked(c.evidence, floor) for c in chosen])
+        ruled_share = float(ruled[answerable].mean())
+        rest = max(0.0, (TARGET_WRONGLY_REFUSED - ruled_share) / (1 - ruled_share))
+        cut = float(np.quantile(z[answerable & ~ruled], rest))
+        refused = ruled | (z < cut)
+        return cut, float(np.mean([refused[mask].mean() for mask in unanswerable]))
+
+    floor = max(floors, key=lambda f: operating_point(f)[1])
+    cut, _ = operating_point(floor)
+    return (float(model.intercept_[0]) - cut, *map(float, model.coef_[0])), floor
 
 
 def score(assistants: dict[str, Assistant], model: RefusalModel, cases: Sequence[Case]) -> list[dict[str, Any]]:
