@@ -53,6 +53,7 @@ ARABIC_MONTHS = {
 }  # fmt: skip
 MONTH_TERMS = frozenset(t for month in _MONTHS for t in analyze(month))  # as the lexical analyzer has them
 _DATE_WORDS = _normalized("الأول الثاني شهر من عام سنة بداية نهاية منتصف مطلع أواخر أوائل")
+_YEAR_WORDS = _normalized("عام العام سنة السنة")  # "عام 1981" answers "في أي عام" with "1981"
 _ORDINAL_DAYS = _normalized("الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر")
 # News sentences wrap their facts in reporting words; they are never the answer.
 _FILLER = _normalized(
@@ -140,6 +141,8 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
         first, last = max(spans, key=placed)
         rare = _rarity(words, (first, last), weigh)
         peak = max(_word_rarities(words, (first, last), weigh), default=0.0)
+    if first < last and words[first].norm in _YEAR_WORDS and _YEAR.fullmatch(words[first + 1].norm):
+        first += 1  # the year answers "في أي عام"; the word for year is the question's
     return Span(sentence[words[first].start : words[last].end], fit, rare, peak)
 
 

@@ -73,6 +73,14 @@ def test_a_when_question_gets_the_date_the_question_lacks():
     assert short_answer(sentence, Kind.WHEN, known_from(question)) == "24 أغسطس"
 
 
+def test_a_year_is_given_without_the_word_for_year_and_a_season_keeps_its_word():
+    question = "في أي عام حصل المحقق عبد السلام هارون على جائزة الملك فيصل؟"
+    sentence = "وحصل عبد السلام هارون على جائزة الملك فيصل العالمية عام 1981 تقديرا لأعماله."
+    head = question_head(question, "ar")
+    assert short_answer(sentence, Kind.WHEN, known_from(question), head) == "1981"
+    assert short_answer("ويتوقع توفير الخدمات بداية 2019.", Kind.WHEN, known_from("متى تفتح المراكز؟")) == "بداية 2019"
+
+
 def test_a_name_is_the_run_after_the_title_the_question_asks_about():
     question = "من رئيس الوزراء المالطي الذي اعتبر أن القبطان انتهك القوانين الدولية؟"
     sentence = "واعتبر رئيس الوزراء المالطي جوزيف موسكات أن القبطان انتهك القوانين الدولية."
