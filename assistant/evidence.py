@@ -104,10 +104,9 @@ class RefusalModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def answers(self, evidence: Evidence) -> bool:
-        return not self.lacks_the_kind_asked(evidence) and self.probability(evidence) >= self.threshold
-
-    def lacks_the_kind_asked(self, evidence: Evidence) -> bool:
-        return lacks_the_kind_asked(evidence, self.name_rarity_floor)
+        if lacks_the_kind_asked(evidence, self.name_rarity_floor):
+            return False
+        return self.probability(evidence) >= self.threshold
 
     def to_json(self) -> str:
         payload = {
