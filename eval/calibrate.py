@@ -102,8 +102,9 @@ def _fit_side(chosen: Sequence[Case], floors: Sequence[float]) -> tuple[tuple[fl
         refused = ruled | (z < cut)
         return cut, float(np.mean([refused[mask].mean() for mask in unanswerable]))
 
-    floor = max(floors, key=lambda f: operating_point(f)[1])
-    cut, _ = operating_point(floor)
+    points = {floor: operating_point(floor) for floor in floors}
+    floor = max(floors, key=lambda f: points[f][1])
+    cut = points[floor][0]
     return (float(model.intercept_[0]) - cut, *map(float, model.coef_[0])), floor
 
 
