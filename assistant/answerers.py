@@ -13,8 +13,10 @@ from assistant.llm import BACKENDS, LLM
 from assistant.records import Answer, Passage
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
+from ingest.sentence_store import VectorCache
 
 NAMES = ("extractive", *BACKENDS)
+WORD_CACHE = 50_000  # words of answering sentences, embedded for English questions: about 75 MB
 
 
 class Answerer(Protocol):
@@ -27,7 +29,10 @@ class Answerer(Protocol):
 
 def extractive_answerer(settings: Settings, retriever: Retriever) -> ExtractiveAnswerer:
     refusal = RefusalModel.load(settings.refusal_model or DEFAULT_MODEL, settings.answer_threshold)
-    return ExtractiveAnswerer(retriever.query, retriever.sentences.vectors, refusal, settings.max_answer_sentences)
+    words = VectorCache(retriever.embedder.embed_words, WORD_CACHE)
+    return ExtractiveAnswerer(
+        retriever.query, retriever.sentences.vectors, words.vectors, refusal, settings.max_answer_sentences
+    )
 
 
 def build_answerer(settings: Settings, retriever: Retriever, llm: LLM | None) -> Answerer:

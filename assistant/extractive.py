@@ -21,12 +21,15 @@ from ingest.arabic import STOPWORDS_EN, analyze, normalize_arabic
 from ingest.chunking import passage_sentences
 from prompts import load_prompt
 
-SentenceVectorsOf = Callable[[Sequence[str]], np.ndarray]
+VectorsOf = Callable[[Sequence[str]], np.ndarray]
 # e5 cosines crowd into 0.7-0.9; this maps them onto 0-1 before mixing with term overlap.
 COSINE_FLOOR, COSINE_CEIL = 0.75, 0.92
 QUOTE_MARGIN = 0.15  # further sentences are quoted when they score this close to the best
-TRANSLATION_COSINE = 0.88  # best short-answer F1 on news-dev's English questions (0.87-0.90 tried)
+# Words without e5's prompt: best short-answer F1 on XQuAD's English questions, and within 0.02 of
+# the best on news-dev's (0.80-0.92 tried on both; README, "News: short answers and near misses").
+TRANSLATION_COSINE = 0.86
 LATIN_WORD = re.compile(r"[A-Za-z]+|\d+")
+_NUMBER_TOKEN = re.compile(r"[\d.,٫%]+")
 
 
 @dataclass(frozen=True)
@@ -45,18 +48,23 @@ class ExtractiveAnswerer:
     def __init__(
         self,
         make_query: Callable[[str], Query],
-        sentence_vectors: SentenceVectorsOf,
+        sentence_vectors: VectorsOf,
+        word_vectors: VectorsOf,
         refusal: RefusalModel,
         max_sentences: int,
     ) -> None:
+        """``sentence_vectors`` embeds sentences as passages, ``word_vectors`` single words as written."""
         self.make_query = make_query
         self.sentence_vectors = sentence_vectors
+        self.word_vectors = word_vectors
         self.refusal = refusal
         self.max_sentences = max_sentences
 
     def with_refusal(self, refusal: RefusalModel) -> ExtractiveAnswerer:
         """The same answerer judged by another refusal model (calibration scores candidates with it)."""
-        return ExtractiveAnswerer(self.make_query, self.sentence_vectors, refusal, self.max_sentences)
+        return ExtractiveAnswerer(
+            self.make_query, self.sentence_vectors, self.word_vectors, refusal, self.max_sentences
+        )
 
     def score_sentences(self, query: Query, passages: Sequence[Passage]) -> list[ScoredSentence]:
         """Every quotable sentence of ``passages``, best answer first."""
@@ -141,15 +149,23 @@ class ExtractiveAnswerer:
     def _cross_lingual_span(self, query: Query, sentence: str) -> str:
         """The span of ``sentence`` for a question in the other language: a word counts as the
         question's own when it translates one of the question's words (e5 places a word near
-        its translation: وزير near "minister" at 0.89+, unrelated pairs below 0.88)."""
-        own = [w for w in LATIN_WORD.findall(query.text) if w.lower() not in STOPWORDS_EN]
-        words = list(dict.fromkeys(normalize_arabic(w) for w in sentence_words(sentence)))
-        if not own or not words:
-            return ""
-        vectors = self.sentence_vectors([*own, *words])
-        similarity = (vectors[len(own) :] @ vectors[: len(own)].T).max(axis=1)
-        translated = {w for w, s in zip(words, similarity) if s >= TRANSLATION_COSINE}
+        its translation: وزير near "minister")."""
         by_spelling = _known_words(query)
+        own = [w for w in LATIN_WORD.findall(query.text) if w.lower() not in STOPWORDS_EN]
+        # Only content words the spelling does not already tie to the question are worth a model
+        # call: a stopword is never a span, and these vectors are most of an English answer's time.
+        words = [
+            norm
+            for norm in dict.fromkeys(normalize_arabic(w) for w in sentence_words(sentence))
+            if (terms := analyze(norm)) and not _NUMBER_TOKEN.fullmatch(norm) and not by_spelling(norm, terms)
+        ]
+        if not own:
+            return ""
+        translated: set[str] = set()
+        if words:
+            vectors = self.word_vectors([*own, *words])
+            similarity = (vectors[len(own) :] @ vectors[: len(own)].T).max(axis=1)
+            translated = {w for w, s in zip(words, similarity) if s >= TRANSLATION_COSINE}
 
         def known(norm: str, terms: Sequence[str]) -> bool:
             return norm in translated or by_spelling(norm, terms)

@@ -19,6 +19,7 @@ class Embedder(Protocol):
         self, texts: Sequence[str], parts: Sequence[Sequence[str]]
     ) -> tuple[np.ndarray, list[np.ndarray]]: ...
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_words(self, texts: Sequence[str]) -> np.ndarray: ...
     def count_tokens(self, text: str) -> int: ...
 
 
@@ -52,11 +53,11 @@ class SentenceTransformerEmbedder:
         self._lock = threading.Lock()
 
     def _encode(self, texts: Sequence[str], prompt: str) -> np.ndarray:
-        prompt_name = prompt if prompt in self.model.prompts else None
+        """``prompt`` names one of the model's prompts; one it lacks (``""``) means none."""
         with self._lock:
             vectors = self.model.encode(
                 list(texts),
-                prompt_name=prompt_name,
+                prompt=self.model.prompts.get(prompt, ""),
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
@@ -69,6 +70,11 @@ class SentenceTransformerEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "query")
+
+    def embed_words(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts as written, with no prompt: how a word is set beside its translation (half a
+        prompted word's tokens; README, "News: short answers and near misses")."""
+        return self._encode(texts, "")
 
     def embed_passages_with_parts(
         self, texts: Sequence[str], parts: Sequence[Sequence[str]]

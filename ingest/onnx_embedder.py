@@ -184,6 +184,10 @@ class OnnxEmbedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "query")
 
+    def embed_words(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts as written, with no prompt (SentenceTransformerEmbedder.embed_words)."""
+        return self._encode(texts, "")
+
     def count_tokens(self, text: str) -> int:
         with self._lock:
             self.tokenizer.no_truncation()

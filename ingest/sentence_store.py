@@ -25,6 +25,34 @@ def sentence_id(sentence: str) -> str:
     return hashlib.sha1(sentence.encode("utf-8")).hexdigest()[:24]
 
 
+class VectorCache:
+    """Texts embedded on demand and kept in memory, the oldest dropped first when full;
+    safe to share between the API's request threads."""
+
+    def __init__(self, embed: EmbedPassages, cache_size: int) -> None:
+        self.embed = embed
+        self.cache_size = cache_size
+        self._computed: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: Sequence[str], found: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """One vector a text, in order; ``found`` holds vectors already known, by ``sentence_id``."""
+        if not texts:
+            return np.zeros((0, 0), np.float32)
+        found = dict(found or {})
+        with self._lock:
+            found |= {i: self._computed[i] for i in map(sentence_id, texts) if i in self._computed}
+        missing = [t for t in dict.fromkeys(texts) if sentence_id(t) not in found]
+        if missing:
+            computed = dict(zip(map(sentence_id, missing), np.asarray(self.embed(missing), dtype=np.float32)))
+            found |= computed
+            with self._lock:
+                self._computed.update(computed)
+                while len(self._computed) > self.cache_size:
+                    self._computed.popitem(last=False)
+        return np.stack([found[sentence_id(t)] for t in texts])
+
+
 class SentenceVectors:
     """Reads what ingest stored; what it did not (an older store, the words of a question) is
     embedded and kept in memory only: a query never writes to Chroma, which another process
@@ -33,26 +61,13 @@ class SentenceVectors:
     def __init__(self, store: ChunkStore, embed: EmbedPassages, cache_size: int = 20_000) -> None:
         self.store = store  # its sentence collection is looked up at each use: a refresh reopens it
         self.embed = embed
-        self.cache_size = cache_size
-        self._computed: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()  # API requests arrive on a thread pool
+        self._computed = VectorCache(embed, cache_size)
 
     def vectors(self, sentences: Sequence[str]) -> np.ndarray:
         """One L2-normalised vector a sentence, in order."""
         if not sentences:
             return np.zeros((0, 0), np.float32)
-        found = self._stored(sentences)
-        with self._lock:
-            found |= {i: self._computed[i] for i in map(sentence_id, sentences) if i in self._computed}
-        missing = [s for s in dict.fromkeys(sentences) if sentence_id(s) not in found]
-        if missing:
-            computed = dict(zip(map(sentence_id, missing), np.asarray(self.embed(missing), dtype=np.float32)))
-            found |= computed
-            with self._lock:
-                self._computed.update(computed)
-                while len(self._computed) > self.cache_size:
-                    self._computed.popitem(last=False)
-        return np.stack([found[sentence_id(s)] for s in sentences])
+        return self._computed.vectors(sentences, found=self._stored(sentences))
 
     def ensure(self, sentences: Sequence[str], in_context: np.ndarray | None = None) -> int:
         """Store a vector for each sentence not stored yet (ingest's side); returns how many were

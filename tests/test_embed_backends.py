@@ -16,6 +16,7 @@ from ingest.onnx_embedder import BackendMissingError, OnnxEmbedder, export
 
 NEWS = REPO / "eval" / "data" / "ant-news-middleeast-300.jsonl"
 QUESTIONS = ["أين عقدت جماعة خراسان اجتماعها السري؟", "How many points did the Panthers defense surrender?"]
+WORDS = ["وزير", "minister", "الجولاني"]
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +48,19 @@ def test_onnx_vectors_agree_with_torch(backend, lowest, model_dir, torch_model, 
     assert len(passages) == 150 and cosines.min() >= lowest, f"lowest cosine {cosines.min():.5f}"
     queries = np.sum(onnx.embed_queries(QUESTIONS) * torch_model.embed_queries(QUESTIONS), axis=1)
     assert queries.min() >= lowest
+    words = np.sum(onnx.embed_words(WORDS) * torch_model.embed_words(WORDS), axis=1)
+    assert words.min() >= lowest
     assert [onnx.count_tokens(p) for p in passages[:20]] == [torch_model.count_tokens(p) for p in passages[:20]]
     sentences = [passage_sentences(p) for p in passages[:20]]
     _, theirs = onnx.embed_passages_with_parts(passages[:20], sentences)
     _, ours = torch_model.embed_passages_with_parts(passages[:20], sentences)
     assert min(float(np.min(np.sum(a * b, axis=1))) for a, b in zip(theirs, ours) if len(a)) >= 0.98
+
+
+def test_words_are_embedded_as_written_without_the_passage_prompt(torch_model):
+    as_written = torch_model.model.encode(WORDS, prompt="", normalize_embeddings=True)
+    assert np.allclose(torch_model.embed_words(WORDS), as_written, atol=1e-5)
+    assert not np.allclose(torch_model.embed_words(WORDS), torch_model.embed_passages(WORDS), atol=1e-2)
 
 
 def test_a_backend_without_its_export_says_how_to_build_it(tmp_path):

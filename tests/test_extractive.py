@@ -70,6 +70,13 @@ def test_an_english_question_is_answered_from_the_arabic_detail(news: Assistant)
     assert answer.answered and answer.short_answer.startswith("115")
 
 
+def test_an_english_who_question_gets_the_name_not_the_words_that_translate_it(news: Assistant):
+    # "coach", "national" and "team" are the question's own words in Arabic: the name is what is left.
+    sentence = "عين الاتحاد المدرب الفرنسي هيرفي رينار مدربا جديدا للمنتخب الوطني."
+    answer = news.answerer.answer("Who is the new coach of the national team?", "en", [make_passage(sentence)])
+    assert answer.answered and "هيرفي رينار" in answer.short_answer and "للمنتخب" not in answer.short_answer
+
+
 def test_further_sentences_come_only_from_passages_that_answer(archive: Assistant):
     question = "من حضر اجتماع جماعة خراسان؟"
     # A ceremony "attended" by officials (close in meaning, none of the question's names) ranked
