@@ -42,6 +42,23 @@ _LATIN = (
     ("o", "U"), ("u", "U"), ("w", "U"),
 )  # fmt: skip
 _ALPHABET = frozenset("btdKSfrlmnAIU")
+# Inside the two broad classes, the letters a spelling points to: Latin s is س or ص, never ش or ظ
+# (Nusra is النصرة, not نظرا or نشره); g is غ or ج. A mismatch costs FINE_COST, so it only decides
+# between spellings the broad classes find equally close.
+_ARABIC_FINE = {
+    **dict.fromkeys("سص", "s"),
+    **dict.fromkeys("زظ", "z"),
+    "ش": "x",
+    **dict.fromkeys("كق", "k"),
+    "ج": "j",
+    **dict.fromkeys("غگ", "g"),
+    "خ": "h",
+}
+_LATIN_FINE = {
+    "sch": "x", "sh": "x", "ch": "x", "kh": "h", "gh": "g", "ck": "k", "qu": "k",
+    "c": "k", "k": "k", "q": "k", "g": "gj", "j": "j", "s": "s", "z": "z",
+}  # fmt: skip
+FINE_COST = 0.5
 _PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
 _NOT_NAMES = STOPWORDS_EN | {"what", "who", "how", "when", "where", "which", "why", "whom", "whose", "during", "after"}
 LATIN_TOKEN = re.compile(r"[A-Za-z]+|\d+")
@@ -62,22 +79,65 @@ def _squeeze(letters: Iterable[str]) -> str:
     return "".join(out)
 
 
-def latin_sound(word: str) -> str:
+Letters = tuple[tuple[str, frozenset[str]], ...]  # (sound letter, the finer letters it may be)
+
+
+def _squeeze_letters(letters: Iterable[tuple[str, frozenset[str]]]) -> Letters:
+    out: list[tuple[str, frozenset[str]]] = []
+    for letter, fine in letters:
+        if out and out[-1][0] == letter:
+            out[-1] = (letter, out[-1][1] | fine)
+        else:
+            out.append((letter, fine))
+    return tuple(out)
+
+
+def _latin_letters(word: str) -> Letters:
+    """``latin_sound`` letter by letter, each with the finer letters it stands for (none: any)."""
     word = word.lower()
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]  # silent final e
-    for letters, sound in _LATIN:
-        word = word.replace(letters, sound)
-    return _squeeze(c for c in word if c in _ALPHABET)
+    # Each replacement becomes one private-use character, so that no later rule rewrites it.
+    for index, (letters, _) in enumerate(_LATIN):
+        word = word.replace(letters, chr(0xE000 + index))
+    sounds: list[tuple[str, frozenset[str]]] = []
+    for char in word:
+        if 0xE000 <= ord(char) < 0xE000 + len(_LATIN):
+            letters, sound = _LATIN[ord(char) - 0xE000]
+            fine = frozenset(_LATIN_FINE.get(letters, "")) if len(sound) == 1 else frozenset()
+            sounds.extend((c, fine) for c in sound)
+        elif char in _ALPHABET:
+            sounds.append((char, frozenset()))
+    return _squeeze_letters(sounds)
 
 
-def arabic_sounds(word: str) -> set[str]:
-    """The word's sound with and without a clitic prefix (ال، و، ب، ل …): a name may start
+def latin_sound(word: str) -> str:
+    return "".join(letter for letter, _ in _latin_letters(word))
+
+
+def _arabic_forms(word: str) -> dict[str, Letters]:
+    """The word's sounds with and without a clitic prefix (ال، و، ب، ل …): a name may start
     with one of those letters."""
     forms = {word} | {word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 3}
     # A final ه is either silent or ة (normalised to ه) read "-a", as in النصرة "Nusra": both.
     forms |= {form[:-1] + "ا" for form in forms if form.endswith("ه")}
-    return {_squeeze(_ARABIC.get(c, "") for c in form) for form in forms}
+    sounds = {}
+    for form in sorted(forms):
+        # A letter outside the alphabet (ح، ع، ه) sounds as nothing but still parts its neighbours.
+        letters = _squeeze_letters((_ARABIC.get(c, ""), frozenset(_ARABIC_FINE.get(c, ""))) for c in form)
+        sounds["".join(letter for letter, _ in letters)] = letters
+    return sounds
+
+
+def arabic_sounds(word: str) -> set[str]:
+    return set(_arabic_forms(word))
+
+
+def fine_mismatches(latin: Letters, arabic: Letters) -> int:
+    """Consonants of two sounds with one skeleton whose finer letters disagree (ش for s)."""
+    ours = [fine for letter, fine in latin if letter and letter not in VOWELS]
+    theirs = [fine for letter, fine in arabic if letter and letter not in VOWELS]
+    return sum(bool(a and b and not a & b) for a, b in zip(ours, theirs))
 
 
 def skeleton(sound: str) -> str:
@@ -124,16 +184,20 @@ class NameLexicon:
 
     def spellings(self, name: str) -> list[str]:
         """Archive words that sound closest to the Latin ``name``; none if nothing is close."""
-        sound = latin_sound(name)
+        letters = _latin_letters(name)
+        sound = "".join(letter for letter, _ in letters)
         key = skeleton(sound)
         if len(key) < 2:
             return []
-        scored = [(distance(sound, other), word) for word, other in self.entries.get(key, ())]
+        limit = MAX_DISTANCE if len(key) >= 3 else VOWEL_COST
+        scored = [
+            (d + FINE_COST * fine_mismatches(letters, _arabic_forms(word)[other]), word)
+            for word, other in self.entries.get(key, ())
+            if (d := distance(sound, other)) <= limit
+        ]
         if not scored:
             return []
         best = min(d for d, _ in scored)
-        if best > (MAX_DISTANCE if len(key) >= 3 else VOWEL_COST):
-            return []
         return sorted({word for d, word in scored if d <= best})
 
     def arabic_query(self, question: str) -> str:

@@ -25,6 +25,14 @@ def test_a_final_taa_marbuta_reads_as_a():
     assert "النصره" in lexicon.spellings("Nusra")
 
 
+def test_among_equally_close_spellings_the_letter_a_latin_s_or_g_stands_for_wins():
+    # نظرا ("considering") and نشره ("its publishing") share the s-class skeleton and the vowels
+    # of نصرا; only ص and س are what "s" spells. غ and ج are both "g"; ق is not.
+    lexicon = NameLexicon.from_words(["النصره", "نظرا", "نشره", "اردوغان", "اردوقان"])
+    assert lexicon.spellings("Nusra") == ["النصره"]
+    assert lexicon.spellings("Erdogan") == ["اردوغان"]
+
+
 def test_vowels_are_forgiven_consonants_are_not():
     assert distance(latin_sound("Denver"), "dnfr") == 0.8  # two short vowels Arabic does not write
     assert distance("mAtlIn", "mmtlIn") > distance("mAtlIn", "mAtlIn")
