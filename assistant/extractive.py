@@ -162,15 +162,20 @@ class ExtractiveAnswerer:
         if not own:
             return ""
         translated: set[str] = set()
+        head = ""  # the sentence's word for the noun asked about: "نقطة" for "how many points"
         if words:
             vectors = self.word_vectors([*own, *words])
-            similarity = (vectors[len(own) :] @ vectors[: len(own)].T).max(axis=1)
-            translated = {w for w, s in zip(words, similarity) if s >= TRANSLATION_COSINE}
+            similarity = vectors[len(own) :] @ vectors[: len(own)].T
+            translated = {w for w, s in zip(words, similarity.max(axis=1)) if s >= TRANSLATION_COSINE}
+            asked = question_head(query.text, query.language)
+            column = next((i for i, w in enumerate(own) if asked and analyze(w)[:1] == [asked]), None)
+            if column is not None and similarity[:, column].max() >= TRANSLATION_COSINE:
+                head = next(iter(analyze(words[int(similarity[:, column].argmax())])), "")
 
         def known(norm: str, terms: Sequence[str]) -> bool:
             return norm in translated or by_spelling(norm, terms)
 
-        return short_answer(sentence, question_kind(query.text, query.language), known, rarity=query.rarity)
+        return short_answer(sentence, question_kind(query.text, query.language), known, head, query.rarity)
 
 
 def _same_answer(span: str, answer: str) -> bool:

@@ -32,8 +32,8 @@ CITE_SCRIPT = Path(__file__).parent / "static" / "cite.js"
 EXAMPLES = [
     "أين عقدت جماعة خراسان اجتماعها السري؟",
     "من هو قائد جبهة النصرة الذي حضر الاجتماع؟",
-    "Which Nusra Front leader attended the meeting in Aleppo?",
-    "How many points did the Panthers defense surrender in Super Bowl 50?",
+    "Where did the Khorasan group hold its secret meeting?",
+    "How many points did the Panthers defense surrender?",
 ]
 NEAREST = 3  # passages shown under a "no answer"
 Messages = list[dict[str, Any]]

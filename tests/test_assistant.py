@@ -14,6 +14,7 @@ from assistant.citations import check_citations
 from assistant.generative import GroundedAnswerer
 from assistant.records import Passage
 from assistant.service import LimitExceeded
+from assistant.ui import EXAMPLES
 from ingest.chunking import split_sentences
 
 
@@ -44,6 +45,14 @@ def test_a_name_only_the_lexical_leg_matches_reaches_the_passages(archive: Assis
     question = "Which Nusra Front leader attended the meeting?"
     assert SAMPLE_ID not in [p.article_id for p in archive.retriever.search(question, k=5, mode="dense")]
     assert SAMPLE_ID in [p.article_id for p in archive.search(question, k=5)]
+
+
+def test_every_example_the_chat_offers_is_answered_in_its_language(archive: Assistant):
+    for question in EXAMPLES:
+        answer = archive.ask(question)
+        assert answer.answered and answer.short_answer, question
+        assert answer.language == ("ar" if question[0] > "\u0600" else "en"), question
+    assert archive.ask(EXAMPLES[-1]).short_answer == "308 نقطة"  # "points" is نقطة: the number beside it
 
 
 def test_no_answer_in_the_question_language(archive: Assistant):
