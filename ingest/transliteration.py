@@ -140,6 +140,10 @@ def fine_mismatches(latin: Letters, arabic: Letters) -> int:
     return sum(bool(a and b and not a & b) for a, b in zip(ours, theirs))
 
 
+def _vowel_count(sound: str) -> int:
+    return sum(c in VOWELS for c in sound)
+
+
 def skeleton(sound: str) -> str:
     return "".join(c for c in sound if c not in VOWELS)
 
@@ -190,10 +194,12 @@ class NameLexicon:
         if len(key) < 2:
             return []
         limit = MAX_DISTANCE if len(key) >= 3 else VOWEL_COST
+        vowels = _vowel_count(sound)
         scored = [
             (d + FINE_COST * fine_mismatches(letters, _arabic_forms(word)[other]), word)
             for word, other in self.entries.get(key, ())
-            if (d := distance(sound, other)) <= limit
+            # the skeletons agree, so each vowel one has more than the other costs at least VOWEL_COST
+            if abs(_vowel_count(other) - vowels) * VOWEL_COST <= limit and (d := distance(sound, other)) <= limit
         ]
         if not scored:
             return []
