@@ -65,8 +65,6 @@ class SentenceVectors:
 
     def vectors(self, sentences: Sequence[str]) -> np.ndarray:
         """One L2-normalised vector a sentence, in order."""
-        if not sentences:
-            return np.zeros((0, 0), np.float32)
         return self._computed.vectors(sentences, found=self._stored(sentences))
 
     def ensure(self, sentences: Sequence[str], in_context: np.ndarray | None = None) -> int:

@@ -71,18 +71,11 @@ def arabic_words(text: str) -> set[str]:
     return {w for w in WORD.findall(normalize_arabic(text)) if "\u0600" <= w[0] <= "\u06ff"}
 
 
-def _squeeze(letters: Iterable[str]) -> str:
-    out: list[str] = []
-    for letter in letters:
-        if not out or out[-1] != letter:
-            out.append(letter)
-    return "".join(out)
-
-
 Letters = tuple[tuple[str, frozenset[str]], ...]  # (sound letter, the finer letters it may be)
 
 
-def _squeeze_letters(letters: Iterable[tuple[str, frozenset[str]]]) -> Letters:
+def _squeeze(letters: Iterable[tuple[str, frozenset[str]]]) -> Letters:
+    """A run of one sound letter as one letter, its finer letters pooled."""
     out: list[tuple[str, frozenset[str]]] = []
     for letter, fine in letters:
         if out and out[-1][0] == letter:
@@ -108,7 +101,7 @@ def _latin_letters(word: str) -> Letters:
             sounds.extend((c, fine) for c in sound)
         elif char in _ALPHABET:
             sounds.append((char, frozenset()))
-    return _squeeze_letters(sounds)
+    return _squeeze(sounds)
 
 
 def latin_sound(word: str) -> str:
@@ -124,7 +117,7 @@ def _arabic_forms(word: str) -> dict[str, Letters]:
     sounds = {}
     for form in sorted(forms):
         # A letter outside the alphabet (ح، ع، ه) sounds as nothing but still parts its neighbours.
-        letters = _squeeze_letters((_ARABIC.get(c, ""), frozenset(_ARABIC_FINE.get(c, ""))) for c in form)
+        letters = _squeeze((_ARABIC.get(c, ""), frozenset(_ARABIC_FINE.get(c, ""))) for c in form)
         sounds["".join(letter for letter, _ in letters)] = letters
     return sounds
 
