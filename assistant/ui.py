@@ -121,7 +121,9 @@ def answer_bubble(answer: Answer, turn: int) -> str:
     lead = ""
     if answer.short_answer:  # the short answer stands out above the sentence it was cut from
         first, _, text = text.partition("\n")
-        lead = f'<div class="short-answer">{html.escape(first)}</div>'
+        # Isolated, so that an Arabic answer in an English line keeps its [n] after it, not inside it.
+        isolated = html.escape(first).replace(short := html.escape(answer.short_answer), f"<bdi>{short}</bdi>", 1)
+        lead = f'<div class="short-answer">{isolated}</div>'
     body = mark_sentences(text.strip(), answer.unsupported_sentences, span, "</span>")
     numbers = {c.n for c in answer.citations}
     return f'<div dir="auto">{link_citations(lead, numbers, turn)}{link_citations(body, numbers, turn)}</div>'

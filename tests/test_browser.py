@@ -58,6 +58,8 @@ def test_chat_answers_arabic_and_english_with_source_cards(chat_url, chrome, art
     assert card.find_elements(By.TAG_NAME, "mark")  # the cited sentence is highlighted
     english = ask(chrome, "Where did the Khorasan group hold its secret meeting?", 2)
     assert english.startswith("Answer:") and "From the archive, quoted as published:" in english
+    isolated = chrome.find_elements(By.CSS_SELECTOR, "#chat .short-answer bdi")  # Arabic in an English line
+    assert isolated and isolated[-1].text and isolated[-1].text in english
     bubbles = chrome.find_elements(By.CSS_SELECTOR, "#chat [dir='auto']")
     assert len(bubbles) >= 4  # two questions, two answers, each direction-aware
     chrome.save_screenshot(str(artifacts / "chat.png"))
