@@ -126,7 +126,7 @@ def arabic_sounds(word: str) -> set[str]:
     return set(_arabic_forms(word))
 
 
-def fine_mismatches(latin: Letters, arabic: Letters) -> int:
+def _fine_mismatches(latin: Letters, arabic: Letters) -> int:
     """Consonants of two sounds with one skeleton whose finer letters disagree (ش for s)."""
     ours = [fine for letter, fine in latin if letter and letter not in VOWELS]
     theirs = [fine for letter, fine in arabic if letter and letter not in VOWELS]
@@ -189,7 +189,7 @@ class NameLexicon:
         limit = MAX_DISTANCE if len(key) >= 3 else VOWEL_COST
         vowels = _vowel_count(sound)
         scored = [
-            (d + FINE_COST * fine_mismatches(letters, _arabic_forms(word)[other]), word)
+            (d + FINE_COST * _fine_mismatches(letters, _arabic_forms(word)[other]), word)
             for word, other in self.entries.get(key, ())
             # the skeletons agree, so each vowel one has more than the other costs at least VOWEL_COST
             if abs(_vowel_count(other) - vowels) * VOWEL_COST <= limit and (d := distance(sound, other)) <= limit
