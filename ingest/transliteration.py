@@ -104,8 +104,12 @@ def _latin_letters(word: str) -> Letters:
     return _squeeze(sounds)
 
 
+def _sound(letters: Letters) -> str:
+    return "".join(letter for letter, _ in letters)
+
+
 def latin_sound(word: str) -> str:
-    return "".join(letter for letter, _ in _latin_letters(word))
+    return _sound(_latin_letters(word))
 
 
 def _arabic_forms(word: str) -> dict[str, Letters]:
@@ -118,7 +122,7 @@ def _arabic_forms(word: str) -> dict[str, Letters]:
     for form in sorted(forms):
         # A letter outside the alphabet (ح، ع، ه) sounds as nothing but still parts its neighbours.
         letters = _squeeze((_ARABIC.get(c, ""), frozenset(_ARABIC_FINE.get(c, ""))) for c in form)
-        sounds["".join(letter for letter, _ in letters)] = letters
+        sounds[_sound(letters)] = letters
     return sounds
 
 
@@ -182,7 +186,7 @@ class NameLexicon:
     def spellings(self, name: str) -> list[str]:
         """Archive words that sound closest to the Latin ``name``; none if nothing is close."""
         letters = _latin_letters(name)
-        sound = "".join(letter for letter, _ in letters)
+        sound = _sound(letters)
         key = skeleton(sound)
         if len(key) < 2:
             return []
