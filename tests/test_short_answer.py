@@ -27,6 +27,9 @@ from ingest.arabic import analyze, normalize_arabic
         ("ما قيمة البند الذي يتيح للمدرب فسخ عقده؟", "ar", Kind.MONEY),
         ("How much did the club pay to sign the goalkeeper?", "en", Kind.MONEY),
         ("How much rain fell on the island?", "en", Kind.NUMBER),
+        ("ما اسم الماسة الزرقاء التي بيعت في المزاد؟", "ar", Kind.WHO),  # a name, whatever it names
+        ("ما هو اسم الحقل الذي سيُنقل غازه إلى مصر؟", "ar", Kind.WHO),
+        ("What is the name of the drug the WHO praised?", "en", Kind.WHO),
     ],
 )
 def test_question_kind_follows_the_first_question_word(question: str, language: str, kind: Kind):
