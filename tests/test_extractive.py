@@ -59,6 +59,14 @@ def test_a_money_question_whose_article_gives_no_amount_is_refused(news: Assista
     assert answer.passages[0].article_id == "club-coach"
 
 
+def test_a_who_question_quotes_the_sentence_that_names_someone(archive: Assistant):
+    # The sentence that restates the question around a common word ("بسيط") scores best; the
+    # answering passage's sentence holding a rare name is the answer.
+    answer = archive.ask("أجرى المجريون هذا العصيان المدني تحت إشراف شخص ما، من هو هذا الشخص؟")
+    assert answer.answered and "فيرنس دياك" in answer.short_answer
+    assert answer.citations[0].article_id == "xquad-civil_disobedience"
+
+
 def test_an_english_near_miss_is_refused(news: Assistant):
     answer = news.ask("How many people were killed by the earthquake that struck the Philippine island of Mindanao?")
     assert not answer.answered and answer.language == "en"
