@@ -73,7 +73,8 @@ class ExtractiveAnswerer:
         )
 
     def score_sentences(self, query: Query, passages: Sequence[Passage]) -> list[ScoredSentence]:
-        """Every quotable sentence of ``passages``, best answer first."""
+        """Every quotable sentence of ``passages`` by choice score: the first decides whether the
+        archive answers, and from which passage (``answer``)."""
         found = [(rank, pos, s) for rank, p in enumerate(passages) for pos, s in enumerate(passage_sentences(p.text))]
         if not found:
             return []
