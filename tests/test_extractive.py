@@ -65,6 +65,7 @@ def test_a_who_question_quotes_the_sentence_that_names_someone(archive: Assistan
     answer = archive.ask("أجرى المجريون هذا العصيان المدني تحت إشراف شخص ما، من هو هذا الشخص؟")
     assert answer.answered and "فيرنس دياك" in answer.short_answer
     assert answer.citations[0].article_id == "xquad-civil_disobedience"
+    assert answer.text.count(answer.answer_sentence) == 1  # never quoted again as its own corroboration
 
 
 def test_an_english_near_miss_is_refused(news: Assistant):
