@@ -59,3 +59,7 @@ def test_the_grown_archive_adds_each_questions_nearest_articles_to_the_dev_archi
     assert grow(qa, dev, archive, per_question=1, out=grown) == (1, 2)
     ids = [json.loads(line)["id"] for line in grown.read_text(encoding="utf-8").splitlines()]
     assert ids == ["nobel-chem", "nobel-peace", "weather"]  # dev first, once; "murad" shares no search term
+    sized = tmp_path / "sized.jsonl.gz"
+    assert grow(qa, dev, archive, per_question=1, out=sized, size=4) == (1, 3)  # "murad" fills the last place
+    with gzip.open(sized, "rt", encoding="utf-8") as lines:
+        assert sorted(json.loads(line)["id"] for line in lines) == ["murad", "nobel-chem", "nobel-peace", "weather"]
