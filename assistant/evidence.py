@@ -43,6 +43,7 @@ class Evidence:
     # For a who-question in the archive's language, the rarest word of the span (0 with no span);
     # None for other questions.
     name_rarity: float | None = None
+    dated_elsewhere: bool = False  # its number is given for a month the question does not name
 
     def features(self) -> list[float]:
         return [float(x) for x in astuple(self)[: len(FEATURES)]]
@@ -55,9 +56,10 @@ def weighted_coverage(terms: Mapping[str, float], present: frozenset[str]) -> fl
 
 
 def lacks_the_kind_asked(evidence: Evidence, name_rarity_floor: float) -> bool:
-    """No number for a how-many question, no name for a who-question: what a near miss offers in
-    their place (a date, a place, a common noun) is never the answer."""
-    if evidence.asks_count and not evidence.has_span:
+    """No number for a how-many question, or only one for another month; no name for a
+    who-question: what a near miss offers in their place (a date, a place, a common noun, May's
+    figure for June's) is never the answer."""
+    if evidence.asks_count and (not evidence.has_span or evidence.dated_elsewhere):
         return True
     return evidence.name_rarity is not None and evidence.name_rarity < name_rarity_floor
 

@@ -16,7 +16,14 @@ from assistant.citations import MARKER
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
 from assistant.question_kind import Kind, question_head, question_kind
 from assistant.records import Answer, Citation, Passage, Query
-from assistant.short_answer import COUNT_KINDS, NAMED_KINDS, find_span, sentence_words, short_answer
+from assistant.short_answer import (
+    COUNT_KINDS,
+    NAMED_KINDS,
+    find_span,
+    question_months,
+    sentence_words,
+    short_answer,
+)
 from ingest.arabic import STOPWORDS_EN, analyze, normalize_arabic
 from ingest.chunking import passage_sentences
 from prompts import load_prompt
@@ -84,10 +91,11 @@ class ExtractiveAnswerer:
         head = question_head(query.text, query.language) if not query.cross_lingual else ""
         # A cross-lingual question's span is found again by translation (_cross_lingual_span).
         asks_person = kind is Kind.WHO and not query.cross_lingual
+        months = question_months(query.text)
         passage_terms = [frozenset(analyze(f"{p.headline}\n{p.date[:10]}\n{p.text}")) for p in passages]
         scored = []
         for (rank, pos, sentence), cosine in zip(found, cosines):
-            span = find_span(sentence, kind, known, head, query.rarity)
+            span = find_span(sentence, kind, known, head, query.rarity, months)
             evidence = Evidence(
                 cosine=float(cosine),
                 sentence_coverage=weighted_coverage(query.terms, frozenset(analyze(sentence))),
@@ -100,6 +108,7 @@ class ExtractiveAnswerer:
                 cross_lingual=query.cross_lingual,
                 asks_count=kind in COUNT_KINDS,
                 name_rarity=(span.peak_rarity if span else 0.0) if asks_person else None,
+                dated_elsewhere=bool(span and span.dated_elsewhere),
             )
             text = span.text if span else ""
             scored.append(ScoredSentence(rank, pos, sentence, text, _choice_score(evidence, rank), evidence))
@@ -194,7 +203,8 @@ class ExtractiveAnswerer:
         def known(norm: str, terms: Sequence[str]) -> bool:
             return norm in translated or by_spelling(norm, terms)
 
-        return short_answer(sentence, question_kind(query.text, query.language), known, head, query.rarity)
+        kind = question_kind(query.text, query.language)
+        return short_answer(sentence, kind, known, head, query.rarity, question_months(query.text))
 
 
 def _same_answer(span: str, answer: str) -> bool:

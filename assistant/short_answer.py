@@ -52,6 +52,8 @@ ARABIC_MONTHS = {
     }.items()
 }  # fmt: skip
 MONTH_TERMS = frozenset(t for month in _MONTHS for t in analyze(month))  # as the lexical analyzer has them
+_ENGLISH_MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in ARABIC_MONTHS) + r")\b")  # "May", not "may"
+DATING_WINDOW = 3  # words either side of a number, within its clause, that say which month it is for
 _DATE_WORDS = _normalized("الأول الثاني شهر من عام سنة بداية نهاية منتصف مطلع أواخر أوائل")
 _YEAR_WORDS = _normalized("عام العام سنة السنة")  # "عام 1981" answers "في أي عام" with "1981"
 _ORDINAL_DAYS = _normalized("الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر")
@@ -110,16 +112,48 @@ class Span:
     # The same question's rarest word of the span, 0-1: a name holds at least one rare word
     # ("وبعد", "السكك الحديدية" hold none), which a near miss's stand-in seldom does.
     peak_rarity: float = 0.0
+    # A number dated by the words beside it to a month the question does not name ("68% خلال شهر
+    # سبتمبر" for June's inflation): the figure for another month, never the one asked for.
+    dated_elsewhere: bool = False
 
 
-def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: Rarity | None = None) -> Span | None:
+def question_months(question: str) -> frozenset[str]:
+    """The months a question names, by their English names ("june" for "يونيو", "حزيران" or "June")."""
+    named = {m.lower() for m in _ENGLISH_MONTH.findall(question)}
+    return frozenset(named.union(*(_month_names(word) for word in _TOKEN.findall(question))))
+
+
+def _month_names(word: str) -> set[str]:
+    """The months an Arabic word may be ("تشرين" is October or November; "سبتمبر/أيلول" September)."""
+    names: set[str] = set()
+    for part in normalize_arabic(word).split("/"):
+        terms = set(analyze(_strip_clitic(part)))
+        names.update(english for english, arabic in ARABIC_MONTHS.items() if terms & arabic)
+    return names
+
+
+def find_span(
+    sentence: str,
+    kind: Kind,
+    known: Known,
+    head: str = "",
+    rarity: Rarity | None = None,
+    months: frozenset[str] = frozenset(),
+) -> Span | None:
     """The span of ``sentence`` that answers a question of ``kind``; ``known(norm, terms)`` says
     whether the question already holds a word, ``head`` is the search term of the noun the question
     asks about ("مدينة" in "في أي مدينة"), ``rarity`` how rare a term is in the archive (None:
-    not weighed). None when the sentence has no such span."""
+    not weighed), ``months`` the months the question names (``question_months``). None when the
+    sentence has no such span."""
     words = _words(sentence, known)
+    dated_elsewhere = False
     if kind in COUNT_KINDS:
         spans = _number_spans(words, share=kind is Kind.SHARE, money=kind is Kind.MONEY)
+        # A number dated to the question's month (or to none) is preferred; one dated elsewhere
+        # stays only when it is all the sentence offers, and says so.
+        undated = [span for span in spans if not _dated_to_another_month(words, span, months)]
+        dated_elsewhere = bool(spans) and not undated
+        spans = undated or spans
     elif kind is Kind.WHEN:
         spans = _date_spans(words)
     else:
@@ -143,12 +177,19 @@ def find_span(sentence: str, kind: Kind, known: Known, head: str = "", rarity: R
         peak = max(_word_rarities(words, (first, last), weigh), default=0.0)
     if first < last and words[first].norm in _YEAR_WORDS and _YEAR.fullmatch(words[first + 1].norm):
         first += 1  # the year answers "في أي عام"; the word for year is the question's
-    return Span(sentence[words[first].start : words[last].end], fit, rare, peak)
+    return Span(sentence[words[first].start : words[last].end], fit, rare, peak, dated_elsewhere)
 
 
-def short_answer(sentence: str, kind: Kind, known: Known, head: str = "", rarity: Rarity | None = None) -> str:
+def short_answer(
+    sentence: str,
+    kind: Kind,
+    known: Known,
+    head: str = "",
+    rarity: Rarity | None = None,
+    months: frozenset[str] = frozenset(),
+) -> str:
     """``find_span``'s text, or "" when the sentence holds no span of that kind."""
-    span = find_span(sentence, kind, known, head, rarity)
+    span = find_span(sentence, kind, known, head, rarity, months)
     return span.text if span else ""
 
 
@@ -205,6 +246,24 @@ def _number_spans(words: list[_Word], share: bool, money: bool = False) -> list[
             continue
         spans.append((i, end))
     return spans
+
+
+def _dated_to_another_month(words: list[_Word], span: tuple[int, int], months: frozenset[str]) -> bool:
+    """Whether the words beside a number, within its clause, date it to a month the question does
+    not name: "68% خلال شهر سبتمبر" does not answer June's inflation, nor "463 مليون دولار في مارس"
+    June's revenue."""
+    first, last = span
+    beside: list[_Word] = []
+    for i in range(last + 1, min(len(words), last + 1 + DATING_WINDOW)):
+        if words[i].after_break:
+            break
+        beside.append(words[i])
+    for i in range(first - 1, max(-1, first - 1 - DATING_WINDOW), -1):
+        if words[i + 1].after_break:
+            break
+        beside.append(words[i])
+    dated = set().union(*(_month_names(w.text) for w in beside if _is_month(w)))
+    return bool(months) and bool(dated) and not dated & months
 
 
 def _percent_end(words: list[_Word], i: int) -> int | None:

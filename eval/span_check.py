@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from assistant.question_kind import Kind, question_head, question_kind
-from assistant.short_answer import RARITY_WEIGHT, Rarity, short_answer
+from assistant.short_answer import RARITY_WEIGHT, Rarity, question_months, short_answer
 from eval.datasets import QASet, arcd, fold_of, news_dev, xquad
 from eval.metrics import exact_match, token_f1
 from ingest.arabic import analyze, normalize_arabic
@@ -73,7 +73,8 @@ def span_scores(
     for item, sentence in cases:
         question = item["question"]
         kind = question_kind(question, "ar")
-        span = short_answer(sentence, kind, known_from(question), question_head(question, "ar"), scaled)
+        head = question_head(question, "ar")
+        span = short_answer(sentence, kind, known_from(question), head, scaled, question_months(question))
         golds = item["answers"]
         scores.setdefault(kind, []).append((exact_match(span, golds), token_f1(span, golds)))
         if show == kind.value:

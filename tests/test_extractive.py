@@ -59,6 +59,18 @@ def test_a_money_question_whose_article_gives_no_amount_is_refused(news: Assista
     assert answer.passages[0].article_id == "club-coach"
 
 
+def test_a_figure_for_another_month_is_refused_and_the_asked_months_figure_answers(news: Assistant):
+    may = make_passage("وقال الجهاز المركزي للإحصاء إن معدل التضخم السنوي في السودان بلغ 60.93 بالمئة في مايو.")
+    for question, language in (
+        ("كم بلغ معدل التضخم السنوي في السودان في شهر يونيو 2018؟", "ar"),
+        ("What was the annual inflation rate in Sudan in June 2018?", "en"),
+    ):
+        refused = news.answerer.answer(question, language, [may])
+        assert not refused.answered and refused.short_answer == "" and refused.passages == [may]
+    answer = news.answerer.answer("كم بلغ معدل التضخم السنوي في السودان في شهر مايو 2018؟", "ar", [may])
+    assert answer.answered and answer.short_answer == "60.93 بالمئة"
+
+
 def test_a_who_question_quotes_the_sentence_that_names_someone(archive: Assistant):
     # The sentence that restates the question around a common word ("بسيط") scores best; the
     # answering passage's sentence holding a rare name is the answer.

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.question_kind import Kind, question_head, question_kind
-from assistant.short_answer import find_span, short_answer
+from assistant.short_answer import find_span, question_months, short_answer
 from eval.datasets import xquad
 from eval.span_check import archive_rarity, fit_rarity, gold_sentences, known_from
 from ingest.arabic import analyze, normalize_arabic
@@ -62,6 +62,21 @@ def test_a_money_question_gets_an_amount_in_a_currency_not_another_number():
     near_miss = "وظل التمثال في الساحة 70 عاما قبل أن يزال."  # a number, but no amount of money
     assert short_answer(near_miss, Kind.MONEY, known_from(question)) == ""
     assert short_answer(near_miss, Kind.NUMBER, known_from(question)) == "70 عاما"
+
+
+def test_a_number_dated_to_another_month_than_the_questions_is_marked_and_the_asked_month_preferred():
+    question = "كم بلغ معدل التضخم السنوي في السودان في شهر يونيو 2018؟"
+    june = question_months(question)
+    assert june == {"june"} == question_months("What was Sudan's inflation rate in June 2018?")
+    assert question_months("How many people may have died?") == set()  # "may", not May
+    may = "وقال الجهاز إن معدل التضخم بلغ 60.93 بالمئة في مايو."
+    span = find_span(may, Kind.SHARE, known_from(question), months=june)
+    assert span is not None and span.text == "60.93 بالمئة" and span.dated_elsewhere
+    assert not find_span(may, Kind.SHARE, known_from(question)).dated_elsewhere  # no month asked
+    assert not find_span(may, Kind.SHARE, known_from(question), months=frozenset({"may"})).dated_elsewhere
+    months = "وبلغ التضخم 58 بالمئة في أيار/مايو، ثم 63.3 بالمئة في حزيران/يونيو."
+    span = find_span(months, Kind.SHARE, known_from(question), months=june)
+    assert span is not None and span.text == "63.3 بالمئة" and not span.dated_elsewhere
 
 
 def test_a_scale_word_stays_with_its_number():
