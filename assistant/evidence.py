@@ -44,6 +44,9 @@ class Evidence:
     # None for other questions.
     name_rarity: float | None = None
     dated_elsewhere: bool = False  # its number is given for a month the question does not name
+    # The passage names the question's numbered name with another number only ("تيانقونغ-1" for
+    # "تيانقونغ-2"; assistant.identifiers): it is about something else.
+    names_another: bool = False
 
     def features(self) -> list[float]:
         return [float(x) for x in astuple(self)[: len(FEATURES)]]
@@ -106,7 +109,7 @@ class RefusalModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def answers(self, evidence: Evidence) -> bool:
-        if lacks_the_kind_asked(evidence, self.name_rarity_floor):
+        if evidence.names_another or lacks_the_kind_asked(evidence, self.name_rarity_floor):
             return False
         return self.probability(evidence) >= self.threshold
 

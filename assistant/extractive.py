@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.citations import MARKER
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
+from assistant.identifiers import contradicts, identifiers
 from assistant.question_kind import Kind, question_head, question_kind
 from assistant.records import Answer, Citation, Passage, Query
 from assistant.short_answer import (
@@ -93,6 +94,8 @@ class ExtractiveAnswerer:
         asks_person = kind is Kind.WHO and not query.cross_lingual
         months = question_months(query.text)
         passage_terms = [frozenset(analyze(f"{p.headline}\n{p.date[:10]}\n{p.text}")) for p in passages]
+        wanted = identifiers(query.text)
+        elsewhere = [contradicts(f"{p.headline}\n{p.text}", wanted, query.cross_lingual) for p in passages]
         scored = []
         for (rank, pos, sentence), cosine in zip(found, cosines):
             span = find_span(sentence, kind, known, head, query.rarity, months)
@@ -109,6 +112,7 @@ class ExtractiveAnswerer:
                 asks_count=kind in COUNT_KINDS,
                 name_rarity=(span.peak_rarity if span else 0.0) if asks_person else None,
                 dated_elsewhere=bool(span and span.dated_elsewhere),
+                names_another=elsewhere[rank],
             )
             text = span.text if span else ""
             scored.append(ScoredSentence(rank, pos, sentence, text, _choice_score(evidence, rank), evidence))

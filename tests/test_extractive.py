@@ -71,6 +71,17 @@ def test_a_figure_for_another_month_is_refused_and_the_asked_months_figure_answe
     assert answer.answered and answer.short_answer == "60.93 بالمئة"
 
 
+def test_a_numbered_thing_is_not_answered_for_another_number(news: Assistant):
+    launched = make_passage("وأطلق مختبر تيانقونغ-1 الفضائي الصيني إلى المدار في عام 2011 للقيام بتجارب التحام.")
+    for question, language in (
+        ('في أي عام أطلقت الصين مختبرها الفضائي "تيانقونغ-2" إلى المدار؟', "ar"),
+        ("In what year did China launch its Tiangong-2 space lab?", "en"),
+    ):
+        assert not news.answerer.answer(question, language, [launched]).answered
+    answer = news.answerer.answer('في أي عام أطلقت الصين مختبرها الفضائي "تيانقونغ-1" إلى المدار؟', "ar", [launched])
+    assert answer.answered and answer.short_answer == "2011"
+
+
 def test_a_who_question_quotes_the_sentence_that_names_someone(archive: Assistant):
     # The sentence that restates the question around a common word ("بسيط") scores best; the
     # answering passage's sentence holding a rare name is the answer.
