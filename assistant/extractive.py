@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.citations import MARKER
+from assistant.countries import countries
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
 from assistant.identifiers import contradicts, identifiers
 from assistant.question_kind import Kind, question_head, question_kind
@@ -96,6 +97,9 @@ class ExtractiveAnswerer:
         passage_terms = [frozenset(analyze(f"{p.headline}\n{p.date[:10]}\n{p.text}")) for p in passages]
         wanted = identifiers(query.text)
         elsewhere = [contradicts(f"{p.headline}\n{p.text}", wanted, query.cross_lingual) for p in passages]
+        asked = countries(query.text)
+        # A passage that never names the country asked about, under a headline naming another.
+        other_country = [_about_another_country(p, asked) for p in passages]
         scored = []
         for (rank, pos, sentence), cosine in zip(found, cosines):
             span = find_span(sentence, kind, known, head, query.rarity, months)
@@ -112,7 +116,9 @@ class ExtractiveAnswerer:
                 asks_count=kind in COUNT_KINDS,
                 name_rarity=(span.peak_rarity if span else 0.0) if asks_person else None,
                 dated_elsewhere=bool(span and span.dated_elsewhere),
-                names_another=elsewhere[rank],
+                names_another=elsewhere[rank]
+                or other_country[rank] is True
+                or (other_country[rank] is None and bool(countries(sentence))),
             )
             text = span.text if span else ""
             scored.append(ScoredSentence(rank, pos, sentence, text, _choice_score(evidence, rank), evidence))
@@ -209,6 +215,15 @@ class ExtractiveAnswerer:
 
         kind = question_kind(query.text, query.language)
         return short_answer(sentence, kind, known, head, query.rarity, question_months(query.text))
+
+
+def _about_another_country(passage: Passage, asked: frozenset[str]) -> bool | None:
+    """Whether ``passage`` is about another country than ``asked``: True when it never names one of
+    them and its headline names another; None when it never names one and its headline none at
+    all (then a sentence naming another decides); False when it names one, or none is asked."""
+    if not asked or countries(f"{passage.headline}\n{passage.text}", loose=True) & asked:
+        return False
+    return True if countries(passage.headline) else None
 
 
 def _same_answer(span: str, answer: str) -> bool:

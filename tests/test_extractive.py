@@ -40,14 +40,12 @@ def test_a_name_question_gets_the_name(news: Assistant):
     assert answer.answered and "فوزي البنزرتي" in answer.short_answer
 
 
-@known_gap("near misses that keep the topic are often answered (10 of 13 refused on news-dev, two-fold)")
 def test_the_same_kind_of_event_in_another_country_is_refused(news: Assistant):
     answer = news.ask("كم عدد قتلى الزلزال الذي ضرب جزيرة مينداناو الفلبينية؟")
     assert not answer.answered and answer.citations == [] and answer.short_answer == ""
     assert answer.passages[0].article_id == "quake-lombok"  # the closest passage is still shown
 
 
-@known_gap("near misses that keep the topic are often answered (10 of 13 refused on news-dev, two-fold)")
 def test_another_countrys_election_is_refused(news: Assistant):
     answer = news.ask("كم مقعدا حصل عليه الحزب الفائز في الانتخابات العامة في ماليزيا؟")
     assert not answer.answered
