@@ -44,8 +44,9 @@ class Evidence:
     # None for other questions.
     name_rarity: float | None = None
     dated_elsewhere: bool = False  # its number is given for a month the question does not name
-    # The passage names the question's numbered name with another number only ("تيانقونغ-1" for
-    # "تيانقونغ-2"; assistant.identifiers): it is about something else.
+    # The passage is about something else: it names the question's numbered name with another
+    # number only ("تيانقونغ-1" for "تيانقونغ-2"; assistant.identifiers), or never the country
+    # asked about and another in its headline or in this sentence (assistant.countries).
     names_another: bool = False
 
     def features(self) -> list[float]:
