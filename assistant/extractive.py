@@ -98,8 +98,10 @@ class ExtractiveAnswerer:
         wanted = identifiers(query.text)
         elsewhere = [contradicts(f"{p.headline}\n{p.text}", wanted, query.cross_lingual) for p in passages]
         asked = countries(query.text)
-        # A passage that never names the country asked about, under a headline naming another.
-        other_country = [_about_another_country(p, asked) for p in passages]
+        # A passage that never names the country asked about is about another when its headline,
+        # or the sentence, names one.
+        unasked = [bool(asked) and not countries(f"{p.headline}\n{p.text}", loose=True) & asked for p in passages]
+        headline_names = [unasked[rank] and bool(countries(p.headline)) for rank, p in enumerate(passages)]
         scored = []
         for (rank, pos, sentence), cosine in zip(found, cosines):
             span = find_span(sentence, kind, known, head, query.rarity, months)
@@ -116,9 +118,7 @@ class ExtractiveAnswerer:
                 asks_count=kind in COUNT_KINDS,
                 name_rarity=(span.peak_rarity if span else 0.0) if asks_person else None,
                 dated_elsewhere=bool(span and span.dated_elsewhere),
-                names_another=elsewhere[rank]
-                or other_country[rank] is True
-                or (other_country[rank] is None and bool(countries(sentence))),
+                names_another=elsewhere[rank] or headline_names[rank] or (unasked[rank] and bool(countries(sentence))),
             )
             text = span.text if span else ""
             scored.append(ScoredSentence(rank, pos, sentence, text, _choice_score(evidence, rank), evidence))
@@ -215,15 +215,6 @@ class ExtractiveAnswerer:
 
         kind = question_kind(query.text, query.language)
         return short_answer(sentence, kind, known, head, query.rarity, question_months(query.text))
-
-
-def _about_another_country(passage: Passage, asked: frozenset[str]) -> bool | None:
-    """Whether ``passage`` is about another country than ``asked``: True when it never names one of
-    them and its headline names another; None when it never names one and its headline none at
-    all (then a sentence naming another decides); False when it names one, or none is asked."""
-    if not asked or countries(f"{passage.headline}\n{passage.text}", loose=True) & asked:
-        return False
-    return True if countries(passage.headline) else None
 
 
 def _same_answer(span: str, answer: str) -> bool:

@@ -27,7 +27,7 @@ def contradicts(text: str, wanted: tuple[tuple[str, str], ...], cross_lingual: b
     ("تيانقونغ-1" only, for "تيانقونغ-2"; "تيانقونغ 2" would do). Across scripts the name's
     spelling is unknown: any hyphenated name stands for it unless the text spells it as asked."""
     normal = normalize_arabic(text).lower()
-    found = [(normalize_arabic(name).lower(), number) for name, number in _IDENTIFIER.findall(normal)]
+    found = _IDENTIFIER.findall(normal)  # already normalised, as the names asked for are
     for name, number in wanted:
         if re.search(re.escape(name) + rf"[\s{_DASH}]?{number}(?!\d)", normal):
             continue

@@ -252,6 +252,8 @@ def _dated_to_another_month(words: list[_Word], span: tuple[int, int], months: f
     """Whether the words beside a number, within its clause, date it to a month the question does
     not name: "68% خلال شهر سبتمبر" does not answer June's inflation, nor "463 مليون دولار في مارس"
     June's revenue."""
+    if not months:
+        return False
     first, last = span
     beside: list[_Word] = []
     for i in range(last + 1, min(len(words), last + 1 + DATING_WINDOW)):
@@ -263,7 +265,7 @@ def _dated_to_another_month(words: list[_Word], span: tuple[int, int], months: f
             break
         beside.append(words[i])
     dated = set().union(*(_month_names(w.text) for w in beside if _is_month(w)))
-    return bool(months) and bool(dated) and not dated & months
+    return bool(dated) and not dated & months
 
 
 def _percent_end(words: list[_Word], i: int) -> int | None:
