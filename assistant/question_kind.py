@@ -65,20 +65,22 @@ _ENGLISH = (
     (Kind.WHY, r"\bwhy\b|\bwhat\s+(?:caused|led\s+to)\b|\bfor\s+what\s+reason\b"),
     (
         Kind.WHERE,
-        r"\bwhere\b|\b(?:which|what)\s+(?:\w+\s+){0,2}(?:city|town|country|province|region|island|station|"
+        # Run on the question as written: a capitalised word is a name ("Which Manchester City coach"
+        # asks for a person, "At which Bangkok railway station" for a place).
+        r"\bwhere\b|\b(?:which|what)\s+(?:\w+\s+){0,2}(?-i:city|town|country|province|region|island|station|"
         r"hospital|stadium|airport|village|state|capital|district|county|prison)\b",
     ),
     (Kind.WHO, r"\bwho(?:m|se)?\b|\bto\s+whom\b|\bwhat\s+(?:is|was|are|were)\s+the\s+names?\b"),
 )
 _COMPILED = {
     "ar": [(kind, re.compile(pattern)) for kind, pattern in _ARABIC],
-    "en": [(kind, re.compile(pattern)) for kind, pattern in _ENGLISH],
+    "en": [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ENGLISH],
 }
 
 
 def question_kind(question: str, language: str) -> Kind:
     """The kind of answer ``question`` asks for, from its first question word; WHAT when none says more."""
-    text = normalize_arabic(question) if language == "ar" else question.lower()
+    text = normalize_arabic(question) if language == "ar" else question
     found = [(match.start(), kind) for kind, pattern in _COMPILED[language] if (match := pattern.search(text))]
     return min(found, key=lambda pair: pair[0])[1] if found else Kind.WHAT
 

@@ -22,6 +22,7 @@ from ingest.arabic import analyze, normalize_arabic
         ("How many passengers were on board the flight?", "en", Kind.NUMBER),
         ("In what year was the station launched?", "en", Kind.WHEN),
         ("At which Bangkok railway station was she hit by a train?", "en", Kind.WHERE),
+        ("Which Manchester City assistant coach was a candidate to succeed Wenger?", "en", Kind.WHAT),
         ("What was the official voter turnout in the election?", "en", Kind.SHARE),
         ("كم بلغت قيمة الصفقة بين الشركتين؟", "ar", Kind.MONEY),
         ("ما قيمة البند الذي يتيح للمدرب فسخ عقده؟", "ar", Kind.MONEY),
