@@ -40,8 +40,9 @@ class Evidence:
     cross_lingual: bool  # question and archive in different languages
     # Kept out of the regression, as rules under it (RefusalModel.answers):
     asks_count: bool = False  # a how-many / share / amount question, which no sentence without a number answers
-    # For a who-question in the archive's language, the rarest word of the span (0 with no span);
-    # None for other questions.
+    # For a who-question, the rarest word of the span (0 with no span); None for other questions.
+    # Across scripts it is the span translation finds (ExtractiveAnswerer.judged), set for the
+    # sentence that decides only: finding it costs a model call.
     name_rarity: float | None = None
     dated_elsewhere: bool = False  # its number is given for a month the question does not name
     # The passage is about something else: it names the question's numbered name with another
@@ -85,8 +86,9 @@ class RefusalModel:
     floor_cross: float = 0.787
     floor_coverage_weight: float = 0.05
     # A who-question is answered only by a span holding a word at least this rare (fitted with the
-    # weights: `make calibrate`); 0 lets every span through.
+    # weights: `make calibrate`), one floor per side; 0 lets every span through.
     name_rarity_floor: float = 0.0
+    name_rarity_floor_cross: float = 0.0
 
     @classmethod
     def load(cls, path: Path, threshold: float | None = None) -> RefusalModel:
@@ -97,6 +99,7 @@ class RefusalModel:
                 tuple(data["cross"]),
                 float(data["threshold"]),
                 name_rarity_floor=float(data["name_rarity_floor"]),
+                name_rarity_floor_cross=float(data["name_rarity_floor_cross"]),
             )
         except (OSError, KeyError, ValueError, TypeError) as exc:
             raise ValueError(f"{path}: not a refusal model ({exc}); rebuild it with `make calibrate`") from exc
@@ -110,7 +113,8 @@ class RefusalModel:
         return 1.0 / (1.0 + math.exp(-z))
 
     def answers(self, evidence: Evidence) -> bool:
-        if evidence.names_another or lacks_the_kind_asked(evidence, self.name_rarity_floor):
+        name_floor = self.name_rarity_floor_cross if evidence.cross_lingual else self.name_rarity_floor
+        if evidence.names_another or lacks_the_kind_asked(evidence, name_floor):
             return False
         return self.probability(evidence) >= self.threshold
 
@@ -120,6 +124,7 @@ class RefusalModel:
             "cross": list(self.cross),
             "threshold": self.threshold,
             "name_rarity_floor": self.name_rarity_floor,
+            "name_rarity_floor_cross": self.name_rarity_floor_cross,
         }
         return json.dumps(payload) + "\n"
 

@@ -21,10 +21,10 @@ from assistant.records import Answer, Citation, Passage, Query
 from assistant.short_answer import (
     COUNT_KINDS,
     NAMED_KINDS,
+    Span,
     find_span,
     question_months,
     sentence_words,
-    short_answer,
 )
 from ingest.arabic import STOPWORDS_EN, analyze, normalize_arabic
 from ingest.chunking import passage_sentences
@@ -133,11 +133,14 @@ class ExtractiveAnswerer:
         # Only passages with a sentence that clears the floor may answer; the model then judges the best.
         cleared = {s.passage_rank for s in scored if self.refusal.clears_floor(s.evidence)}
         scored = [s for s in scored if s.passage_rank in cleared]
-        if not scored or not self.refusal.answers(scored[0].evidence):
+        if not scored:
             return no_answer(question, language, passages, self.name)
         # The best sentence decides whether the archive answers, and from which passage; the answer
         # is then that passage's sentence that answers best, a name counting for a who-question.
         judged = scored[0]
+        evidence, translated = self._judge(query, judged)
+        if not self.refusal.answers(evidence):
+            return no_answer(question, language, passages, self.name)
         best = max(
             (s for s in scored if s.passage_rank == judged.passage_rank and self.refusal.answers(s.evidence)),
             key=_answer_score,
@@ -145,7 +148,8 @@ class ExtractiveAnswerer:
         found_span = best.span  # found the way every other sentence's was, so the two compare
         others = self._corroborating(scored, best, found_span)
         if query.cross_lingual:
-            best = replace(best, span=self._cross_lingual_span(query, best.text))
+            span = translated if best is judged and translated else self._cross_lingual_span(query, best.text)
+            best = replace(best, span=span.text if span else "")
         numbers: dict[int, int] = {}
         quotes: dict[int, list[str]] = {}
         parts = []
@@ -167,6 +171,19 @@ class ExtractiveAnswerer:
             answerer=self.name,
         )
 
+    def judged_evidence(self, query: Query, first: ScoredSentence) -> Evidence:
+        """The evidence on which ``first``, the best sentence, decides whether the archive answers."""
+        return self._judge(query, first)[0]
+
+    def _judge(self, query: Query, first: ScoredSentence) -> tuple[Evidence, Span | None]:
+        """``first``'s evidence, and for a who-question across scripts the span translation finds
+        in it: its name rarity is read from that span. Spelling alone takes the question's own
+        words, translated, for a name ("فرز الأصوات" for who won Mali's run-off is common words)."""
+        if not query.cross_lingual or question_kind(query.text, query.language) is not Kind.WHO:
+            return first.evidence, None
+        span = self._cross_lingual_span(query, first.text)
+        return replace(first.evidence, name_rarity=span.peak_rarity if span else 0.0), span
+
     def _corroborating(
         self, scored: Sequence[ScoredSentence], best: ScoredSentence, found_span: str
     ) -> list[ScoredSentence]:
@@ -184,7 +201,7 @@ class ExtractiveAnswerer:
         ][: self.max_sentences - 1]
         return sorted(others, key=lambda s: (s.passage_rank, s.position))
 
-    def _cross_lingual_span(self, query: Query, sentence: str) -> str:
+    def _cross_lingual_span(self, query: Query, sentence: str) -> Span | None:
         """The span of ``sentence`` for a question in the other language: a word counts as the
         question's own when it translates one of the question's words (e5 places a word near
         its translation: وزير near "minister")."""
@@ -198,7 +215,7 @@ class ExtractiveAnswerer:
             if (terms := analyze(norm)) and not _NUMBER_TOKEN.fullmatch(norm) and not by_spelling(norm, terms)
         ]
         if not own:
-            return ""
+            return None
         translated: set[str] = set()
         head = ""  # the sentence's word for the noun asked about: "نقطة" for "how many points"
         if words:
@@ -214,7 +231,7 @@ class ExtractiveAnswerer:
             return norm in translated or by_spelling(norm, terms)
 
         kind = question_kind(query.text, query.language)
-        return short_answer(sentence, kind, known, head, query.rarity, question_months(query.text))
+        return find_span(sentence, kind, known, head, query.rarity, question_months(query.text))
 
 
 def _same_answer(span: str, answer: str) -> bool:

@@ -66,19 +66,22 @@ def collect(assistant: Assistant, domain: str, items: Sequence[QAItem], k: int, 
             query = assistant.retriever.query(case_item.question)
             scored = answerer.score_sentences(query, passages)
             if scored:
-                cases.append(Case(domain, case_item, passages, fold_of(key), scored[0].evidence, query.cross_lingual))
+                evidence = answerer.judged_evidence(query, scored[0])
+                cases.append(Case(domain, case_item, passages, fold_of(key), evidence, query.cross_lingual))
     return cases
 
 
 def fit(cases: Sequence[Case]) -> RefusalModel:
     """One logistic regression per side (same language / cross-lingual), each domain weighing the
-    same, with the rules of ``lacks_the_kind_asked`` under it. The name-rarity floor is the one of
-    NAME_RARITY_FLOORS that refuses the most unanswerable questions (domains averaged) at the
+    same, with the rules of ``lacks_the_kind_asked`` under it. Each side's name-rarity floor is the
+    one of NAME_RARITY_FLOORS that refuses the most unanswerable questions (domains averaged) at the
     operating point: the bias is moved so that the model and the rules together refuse
     TARGET_WRONGLY_REFUSED of the answerable questions."""
     same, floor = _fit_side([c for c in cases if not c.cross_lingual], NAME_RARITY_FLOORS)
-    cross, _ = _fit_side([c for c in cases if c.cross_lingual], (0.0,))  # English spans are cut from Arabic
-    return RefusalModel(same=same, cross=cross, threshold=0.5, name_rarity_floor=floor)
+    cross, floor_cross = _fit_side([c for c in cases if c.cross_lingual], NAME_RARITY_FLOORS)
+    return RefusalModel(
+        same=same, cross=cross, threshold=0.5, name_rarity_floor=floor, name_rarity_floor_cross=floor_cross
+    )
 
 
 def _fit_side(chosen: Sequence[Case], floors: Sequence[float]) -> tuple[tuple[float, ...], float]:
@@ -171,7 +174,8 @@ def markdown(two_fold_scores: dict[str, Any], model: RefusalModel) -> str:
     lines += [
         "",
         f"Fitted on everything: same-language {_fmt(model.same)}, cross-lingual {_fmt(model.cross)};"
-        f" who-questions' span rarity at least {model.name_rarity_floor:.2f}.",
+        f" who-questions' span rarity at least {model.name_rarity_floor:.2f}"
+        f" ({model.name_rarity_floor_cross:.2f} across scripts).",
     ]
     return "\n".join(lines) + "\n"
 

@@ -19,7 +19,8 @@ def case(
 
 
 def cross_lingual(rng: np.random.Generator) -> list[Case]:
-    """English questions over the Arabic archive: the fit wants some; no name floor applies to them."""
+    """English questions over the Arabic archive: the fit wants some; without near misses among
+    them no name floor is set on their side."""
     return [case(rng, "wiki", i % 2 == 0, i % 2 == 0, None, cross=True) for i in range(100)]
 
 
@@ -34,6 +35,7 @@ def test_the_fit_finds_the_name_floor_that_refuses_near_misses_and_keeps_the_ope
     near_misses = [case(rng, "news", False, True, rng.uniform(0.4, 0.55)) for _ in range(30)]
     model = fit(cases + near_misses + cross_lingual(rng))
     assert model.name_rarity_floor == NAME_RARITY_FLOORS[2] == 0.55  # the lowest floor that catches them all
+    assert model.name_rarity_floor_cross == 0.0
     assert not any(model.answers(c.evidence) for c in near_misses)
     answerable = [c for c in cases if not c.item.unanswerable]
     refused = sum(not model.answers(c.evidence) for c in answerable) / len(answerable)
@@ -46,3 +48,18 @@ def test_without_near_misses_no_floor_is_set():
     cases = [case(rng, "wiki", True, True, rng.uniform(0.4, 1.0)) for _ in range(200)]
     cases += [case(rng, "wiki", False, False, None) for _ in range(200)]
     assert fit(cases + cross_lingual(rng)).name_rarity_floor == 0.0  # a floor would only refuse answers
+
+
+def test_each_side_fits_its_own_name_floor():
+    """English who-questions whose span, translated, is common words (the near miss) get a floor
+    of their own; the same-language side, without such near misses, keeps none."""
+    rng = np.random.default_rng(2)
+    cases = [case(rng, "wiki", True, True, None) for _ in range(150)]
+    cases += [case(rng, "wiki", False, False, None) for _ in range(150)]
+    cases += [case(rng, "wiki", True, True, rng.uniform(0.75, 1.0), cross=True) for _ in range(80)]
+    cases += [case(rng, "wiki", False, False, None, cross=True) for _ in range(80)]
+    near_misses = [case(rng, "news", False, True, rng.uniform(0.3, 0.6), cross=True) for _ in range(20)]
+    model = fit(cases + near_misses)
+    assert model.name_rarity_floor == 0.0
+    assert model.name_rarity_floor_cross == 0.6  # the lowest of NAME_RARITY_FLOORS above every near miss
+    assert not any(model.answers(c.evidence) for c in near_misses)

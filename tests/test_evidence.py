@@ -38,6 +38,15 @@ def test_a_who_question_is_answered_only_by_a_span_holding_a_rare_word():
     assert replace(model, name_rarity_floor=0.0).answers(replace(close, name_rarity=0.52))
 
 
+def test_each_side_has_its_own_name_floor():
+    """An English who-question's span is read across scripts: its floor is fitted apart."""
+    model = replace(RefusalModel.load(DEFAULT_MODEL), name_rarity_floor=0.0, name_rarity_floor_cross=0.7)
+    across = replace(evidence(0.92, 1.0, 1.0), cross_lingual=True)
+    assert model.answers(replace(across, name_rarity=0.8))  # "دار سوذبي"
+    assert not model.answers(replace(across, name_rarity=0.49))  # "فرز الأصوات" for who won the run-off
+    assert model.answers(replace(evidence(0.92, 1.0, 1.0), name_rarity=0.49))  # the other side's floor is 0
+
+
 def test_a_count_question_is_never_answered_by_a_sentence_without_a_number():
     model = RefusalModel.load(DEFAULT_MODEL)
     close = replace(evidence(0.92, 1.0, 1.0), asks_count=True)
@@ -53,7 +62,8 @@ def test_the_threshold_setting_moves_the_operating_point():
 
 def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path):
     broken = tmp_path / "model.json"
-    broken.write_text(json.dumps({"same": [1.0], "cross": [1.0], "threshold": 0.5, "name_rarity_floor": 0.6}))
+    floors = {"name_rarity_floor": 0.6, "name_rarity_floor_cross": 0.0}
+    broken.write_text(json.dumps({"same": [1.0], "cross": [1.0], "threshold": 0.5, **floors}))
     with pytest.raises(ValueError, match=f"expected {len(FEATURES) + 1} weights"):
         RefusalModel.load(broken)
     with pytest.raises(ValueError, match="make calibrate"):
@@ -62,3 +72,8 @@ def test_a_broken_model_file_names_itself_and_the_fix(tmp_path: Path):
     older.write_text(json.dumps({"same": [1.0] * 9, "cross": [1.0] * 9, "threshold": 0.5}))
     with pytest.raises(ValueError, match=f"{older}: not a refusal model .*name_rarity_floor.*make calibrate"):
         RefusalModel.load(older)
+    no_cross_floor = tmp_path / "no-cross-floor.json"  # from before the cross-lingual name floor
+    weights = {"same": [1.0] * 9, "cross": [1.0] * 9, "threshold": 0.5}
+    no_cross_floor.write_text(json.dumps({**weights, "name_rarity_floor": 0.6}))
+    with pytest.raises(ValueError, match="name_rarity_floor_cross.*make calibrate"):
+        RefusalModel.load(no_cross_floor)

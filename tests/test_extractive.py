@@ -1,5 +1,6 @@
 """The extractive answerer on a small news archive: the detail, not the lead; the near miss refused."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,42 @@ def test_an_english_who_question_gets_the_name_not_the_words_that_translate_it(n
     sentence = "عين الاتحاد المدرب الفرنسي هيرفي رينار مدربا جديدا للمنتخب الوطني."
     answer = news.answerer.answer("Who is the new coach of the national team?", "en", [make_passage(sentence)])
     assert answer.answered and "هيرفي رينار" in answer.short_answer and "للمنتخب" not in answer.short_answer
+
+
+@pytest.fixture(scope="module")
+def elections(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, model_dir: Path) -> Assistant:
+    """Eight election reports: counting votes is common words here, as in a news archive."""
+    folder = tmp_path_factory.mktemp("elections")
+    countries = ("مالي", "السنغال", "غينيا", "النيجر", "تشاد", "الغابون", "بنين", "توغو")
+    lines = [
+        json.dumps(
+            {
+                "id": f"vote-{i}",
+                "title": f"بدء فرز الأصوات في {country}",
+                "date": f"2018-08-{i + 10}",
+                "body": f"بدأت مساء الأحد في {country} عملية فرز الأصوات في الدورة الثانية من الانتخابات الرئاسية.\n"
+                "وقالت اللجنة الانتخابية إن فرز الأصوات يستمر أياما.",
+            },
+            ensure_ascii=False,
+        )
+        for i, country in enumerate(countries)
+    ]
+    (folder / "votes.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = Settings(data_dir=folder / "data", model_cache=model_dir.parent)
+    assistant = Assistant.from_settings(settings, embedder=embedder)
+    assert assistant.ingest([folder / "votes.jsonl"]).articles == len(countries)
+    return assistant
+
+
+def test_an_english_who_question_is_refused_when_its_span_across_scripts_is_common_words(elections: Assistant):
+    """The near miss: the count began, the article names no winner. The question's words,
+    translated, leave "فرز الأصوات" (the count) as the span, and a name is never that common."""
+    question = "Who won the run-off of Mali's presidential election?"
+    counting = "بدأت مساء الأحد في مالي عملية فرز الأصوات في الدورة الثانية من الانتخابات الرئاسية."
+    assert not elections.answerer.answer(question, "en", [make_passage(counting)]).answered
+    won = "وفاز الرئيس إبراهيم أبو بكر كيتا في الدورة الثانية من الانتخابات الرئاسية في مالي."
+    answer = elections.answerer.answer(question, "en", [make_passage(won)])
+    assert answer.answered and "كيتا" in answer.short_answer
 
 
 def test_further_sentences_come_only_from_passages_that_answer(archive: Assistant):
