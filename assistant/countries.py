@@ -43,6 +43,21 @@ def _stem(word: str) -> str:
 
 
 @cache
+def _arabic_names() -> dict[str, str]:
+    """Code -> the Arabic one-word name ("LB" -> "لبنان")."""
+    names, _, _ = _lexicon()
+    # The name as written ("الكويت"), not the form without its article that _lexicon adds.
+    return {code: name for name, code in sorted(names.items(), key=lambda item: item[0].startswith("ال"))}
+
+
+def arabic_name(word: str) -> str | None:
+    """The Arabic name of the country an English word names ("Lebanon", "Lebanese" -> "لبنان"), or
+    None: a translation, where the archive's spellings of a name are a transliteration's guesses."""
+    found = countries(word) if word[:1].isupper() else frozenset()
+    return _arabic_names().get(next(iter(found))) if len(found) == 1 else None
+
+
+@cache
 def _lexicon() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """Arabic one-word names -> code, their stems -> code, English names (lower case) -> code."""
     names_ar = {str(code): str(name) for code, name in Locale("ar").territories.items()}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.countries import arabic_name
 from assistant.evidence import weighted_coverage
 from assistant.language import detect_language
 from assistant.records import Passage, Query, SourceRef
@@ -96,7 +97,10 @@ class Retriever:
         # Words do not match across scripts: a question in another language than the archive
         # searches the lexical leg with its numbers and the archive's spellings of its names.
         # The names' spellings once: edit distances in pure Python, about a fifth of an English answer.
-        groups = lexical.names.name_groups(question) if cross_lingual else []
+        groups = [
+            (token, [name] if (name := arabic_name(token)) else spellings)
+            for token, spellings in (lexical.names.name_groups(question) if cross_lingual else [])
+        ]
         search_terms = words_of(groups) if cross_lingual else question
         terms = {t: lexical.idf(t) for t in analyze(search_terms)}
         if cross_lingual:

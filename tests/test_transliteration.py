@@ -3,6 +3,7 @@
 from conftest import SAMPLE_ID
 
 from assistant import Assistant
+from ingest.arabic import analyze
 from ingest.transliteration import NameLexicon, distance, latin_sound
 
 ARCHIVE_WORDS = ["ماتلين", "الممثلين", "للنورمان", "نورمان", "جاريد", "تسلا", "الجولاني", "بالبانثرز", "كانت"]
@@ -53,3 +54,9 @@ def test_english_question_searches_the_lexical_leg_with_the_arabic_spelling(arch
     lexical = archive.retriever.search(question, mode="lexical")
     assert lexical and lexical[0].article_id == SAMPLE_ID
     assert archive.retriever.search("What did they tell the meeting?", mode="lexical") == []
+
+
+def test_an_english_question_searches_for_a_country_by_its_arabic_name(archive: Assistant):
+    query = archive.retriever.query("What was the official voter turnout in Lebanon's election?")
+    assert "لبنان" in query.search_terms.split()
+    assert frozenset(analyze("لبنان")) in query.anchors  # as the archive's analyzer reads it
