@@ -180,19 +180,6 @@ def find_span(
     return Span(sentence[words[first].start : words[last].end], fit, rare, peak, dated_elsewhere)
 
 
-def short_answer(
-    sentence: str,
-    kind: Kind,
-    known: Known,
-    head: str = "",
-    rarity: Rarity | None = None,
-    months: frozenset[str] = frozenset(),
-) -> str:
-    """``find_span``'s text, or "" when the sentence holds no span of that kind."""
-    span = find_span(sentence, kind, known, head, rarity, months)
-    return span.text if span else ""
-
-
 def sentence_words(sentence: str) -> list[str]:
     """The words of ``sentence`` as the short answer reads them (punctuation split off)."""
     return _TOKEN.findall(sentence)

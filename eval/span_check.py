@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from assistant.question_kind import Kind, question_head, question_kind
-from assistant.short_answer import RARITY_WEIGHT, Rarity, question_months, short_answer
+from assistant.short_answer import RARITY_WEIGHT, Rarity, find_span, question_months
 from eval.datasets import QASet, arcd, fold_of, news_dev, xquad
 from eval.metrics import exact_match, token_f1
 from ingest.arabic import analyze, normalize_arabic
@@ -74,7 +74,8 @@ def span_scores(
         question = item["question"]
         kind = question_kind(question, "ar")
         head = question_head(question, "ar")
-        span = short_answer(sentence, kind, known_from(question), head, scaled, question_months(question))
+        found = find_span(sentence, kind, known_from(question), head, scaled, question_months(question))
+        span = found.text if found else ""
         golds = item["answers"]
         scores.setdefault(kind, []).append((exact_match(span, golds), token_f1(span, golds)))
         if show == kind.value:
