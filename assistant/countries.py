@@ -51,7 +51,7 @@ def _arabic_names() -> dict[str, str]:
 
 
 def arabic_name(word: str) -> str | None:
-    """The Arabic name of the country an English word names ("Lebanon", "Lebanese" -> "لبنان"), or
+    """The Arabic name of the country an English word names ("Lebanon" -> "لبنان", "Indonesian"), or
     None: a translation, where the archive's spellings of a name are a transliteration's guesses."""
     found = countries(word) if word[:1].isupper() else frozenset()
     return _arabic_names().get(next(iter(found))) if len(found) == 1 else None

@@ -41,7 +41,7 @@ class Evidence:
     # Kept out of the regression, as rules under it (RefusalModel.answers):
     asks_count: bool = False  # a how-many / share / amount question, which no sentence without a number answers
     # For a who-question, the rarest word of the span (0 with no span); None for other questions.
-    # Across scripts it is the span translation finds (ExtractiveAnswerer.judged), set for the
+    # Across scripts it is the span translation finds (ExtractiveAnswerer.judged_evidence), set for the
     # sentence that decides only: finding it costs a model call.
     name_rarity: float | None = None
     dated_elsewhere: bool = False  # its number is given for a month the question does not name
