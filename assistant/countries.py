@@ -42,49 +42,44 @@ def _stem(word: str) -> str:
     return word
 
 
-@cache
-def _arabic_names() -> dict[str, str]:
-    """Code -> the Arabic one-word name ("LB" -> "لبنان")."""
-    names, _, _ = _lexicon()
-    # The name as written ("الكويت"), not the form without its article that _lexicon adds.
-    return {code: name for name, code in sorted(names.items(), key=lambda item: item[0].startswith("ال"))}
-
-
 def arabic_name(word: str) -> str | None:
     """The Arabic name of the country an English word names ("Lebanon" -> "لبنان", "Indonesian"), or
     None: a translation, where the archive's spellings of a name are a transliteration's guesses."""
     found = countries(word) if word[:1].isupper() else frozenset()
-    return _arabic_names().get(next(iter(found))) if len(found) == 1 else None
+    return _lexicon()[3].get(next(iter(found))) if len(found) == 1 else None
 
 
 @cache
-def _lexicon() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Arabic one-word names -> code, their stems -> code, English names (lower case) -> code."""
+def _lexicon() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """Arabic one-word names -> code, their stems -> code, English names (lower case) -> code, and
+    code -> the Arabic name as written ("KW" -> "الكويت", normalised)."""
     names_ar = {str(code): str(name) for code, name in Locale("ar").territories.items()}
     names_en = {str(code): str(name) for code, name in Locale("en").territories.items()}
     names: dict[str, str] = {}
     stems: dict[str, str] = {}
     english: dict[str, str] = {}
+    written: dict[str, str] = {}
     for code, name in names_ar.items():
         if not (len(code) == 2 and code.isalpha()) or code in _AMBIGUOUS or " " in name:
             continue
         normal = normalize_arabic(name)
         bare = _without_article(normal) if name.startswith("ال") else None
         names[normal] = code
+        written[code] = normal
         if bare:
             names[bare] = code  # "والبحرين" is "و" + "البحرين"
         stems[_stem(bare or normal)] = code
         plain = unicodedata.normalize("NFKD", names_en.get(code, "")).encode("ascii", "ignore").decode().lower()
         if plain and " " not in plain:
             english[plain] = code
-    return names, stems, english
+    return names, stems, english, written
 
 
 def countries(text: str, loose: bool = False) -> frozenset[str]:
     """ISO codes of the countries ``text`` names; ``loose`` also reads an adjective without its
     article ("بلجيكي"), and a verb that looks like one ("ترك"): for asking whether a text may
     name a country, not whether it does."""
-    names, stems, english = _lexicon()
+    names, stems, english, _ = _lexicon()
     found: set[str] = set()
     for word in normalize_arabic(text).split():
         word = word.strip(_PUNCTUATION)
