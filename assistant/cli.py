@@ -70,7 +70,9 @@ def cmd_model_fetch(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.service import Assistant
 
-    assistant = Assistant.from_settings(settings)
+    # No one waits on a batch ingest's reads (which articles are stored, the revision): they ride
+    # out a Chroma server's restart as long as its writes do, instead of failing fast as a query's.
+    assistant = Assistant.from_settings(settings, chroma_read_retry_s=settings.chroma_write_retry_s)
 
     def ingest(paths: list[Path]) -> IngestReport:
         report = assistant.ingest(paths, progress=not args.json and not args.watch)

@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="a Chroma server, e.g. http://127.0.0.1:8000")
     collection: str = "akhbar"
     # While a Chroma server is unreachable (a restart): writes wait this long, so an ingest rides it
-    # out and loses nothing; reads fail after chroma_read_retry_s with a 503 instead of hanging.
+    # out and loses nothing; a query's reads fail after chroma_read_retry_s with a 503 instead of
+    # hanging (`akhbar ingest` reads for as long as it writes).
     chroma_write_retry_s: float = Field(120.0, ge=0)
     chroma_read_retry_s: float = Field(2.0, ge=0)
 
