@@ -115,6 +115,9 @@ class Span:
     # A number dated by the words beside it to a month the question does not name ("68% خلال شهر
     # سبتمبر" for June's inflation): the figure for another month, never the one asked for.
     dated_elsewhere: bool = False
+    # It follows the question's own words for the noun asked about, unbroken: "وزير التخطيط سلمان
+    # الجميلي" for "من وزير التخطيط العراقي", "بمدينة كارلستاد" for "في أي مدينة".
+    after_head: bool = False
 
 
 def question_months(question: str) -> frozenset[str]:
@@ -175,9 +178,10 @@ def find_span(
         first, last = max(spans, key=placed)
         rare = _rarity(words, (first, last), weigh)
         peak = max(_word_rarities(words, (first, last), weigh), default=0.0)
+    after_head = bool(head) and _after_head(words, first, head)
     if first < last and words[first].norm in _YEAR_WORDS and _YEAR.fullmatch(words[first + 1].norm):
         first += 1  # the year answers "في أي عام"; the word for year is the question's
-    return Span(sentence[words[first].start : words[last].end], fit, rare, peak, dated_elsewhere)
+    return Span(sentence[words[first].start : words[last].end], fit, rare, peak, dated_elsewhere, after_head)
 
 
 def sentence_words(sentence: str) -> list[str]:
@@ -343,6 +347,17 @@ def _closeness(words: list[_Word], span: tuple[int, int], head: str, kind: Kind)
     if kind is Kind.WHERE and not head and after_locative:
         score += LOCATIVE_BONUS
     return score
+
+
+def _after_head(words: list[_Word], first: int, head: str) -> bool:
+    """Whether the span starting at ``first`` follows the question's content words that open on
+    its head, unbroken by punctuation or a stop word ("مضيفة في شركة" is no title)."""
+    i = first - 1
+    while i >= 0 and words[i].known and words[i].terms and not words[i + 1].after_break:
+        if head in words[i].terms:
+            return True
+        i -= 1
+    return False
 
 
 def _rarity(words: list[_Word], span: tuple[int, int], rarity: Rarity) -> float:

@@ -90,6 +90,15 @@ def test_a_who_question_quotes_the_sentence_that_names_someone(archive: Assistan
     assert answer.text.count(answer.answer_sentence) == 1  # never quoted again as its own corroboration
 
 
+def test_a_who_question_quotes_the_name_after_the_title_it_asks_about(news: Assistant):
+    # The lead restates the question best; the detail names the minister right after his title.
+    lead = "يحتاج العراق إلى 88.2 مليار دولار لإعادة إعمار ما شهد دمارا كبيرا في الحرب، وفقا لوزارة التخطيط العراقية."
+    detail = "وأوضح وزير التخطيط سلمان الجميلي خلال مؤتمر دولي في الكويت أن هذه التكلفة تستند إلى دراسة خبراء."
+    question = "من وزير التخطيط العراقي الذي قدّر حاجة بلاده لإعادة الإعمار بـ88.2 مليار دولار خلال مؤتمر الكويت؟"
+    answer = news.answerer.answer(question, "ar", [make_passage(f"{lead} {detail}")])
+    assert answer.answered and answer.short_answer == "سلمان الجميلي" and answer.answer_sentence == detail
+
+
 def test_an_english_near_miss_is_refused(news: Assistant):
     answer = news.ask("How many people were killed by the earthquake that struck the Philippine island of Mindanao?")
     assert not answer.answered and answer.language == "en"

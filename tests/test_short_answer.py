@@ -113,6 +113,19 @@ def test_a_name_is_the_run_after_the_title_the_question_asks_about():
     assert short_answer(sentence, Kind.WHO, known_from(question), head) == "جوزيف موسكات"
 
 
+def test_a_span_after_the_questions_title_says_so_and_a_preposition_ends_the_title():
+    question = "من وزير التخطيط العراقي الذي قدر تكلفة إعادة الإعمار؟"
+    head = question_head(question, "ar")
+    titled = find_span("وأوضح وزير التخطيط سلمان الجميلي أن التكلفة كبيرة.", Kind.WHO, known_from(question), head)
+    assert titled is not None and titled.text == "سلمان الجميلي" and titled.after_head
+    lead = find_span("وقالت وزارة التخطيط إن العراق شهد دمارا كبيرا.", Kind.WHO, known_from(question), head)
+    assert lead is not None and not lead.after_head
+    question = "ما اسم مضيفة الطيران التي سقطت في المطار؟"
+    head = question_head(question, "ar")
+    span = find_span("سقطت مضيفة في شركة الخطوط الهندية في المطار.", Kind.WHO, known_from(question), head)
+    assert span is not None and not span.after_head
+
+
 def test_a_who_question_takes_the_rare_run_a_name_over_the_common_words_beside_the_question():
     question = "من كان المستقبل في تحويل النقطتين الناجح؟"
     sentence = "ثم سجل أندرسون من ركضة هدف 2 ياردة وأكمل مانينغ تمريرة إلى بيني فاولر لتحويل بنقطتين."
