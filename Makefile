@@ -6,8 +6,9 @@ STAMP  := $(VENV)/.installed
 CORPUS := eval/data
 SHARED := ../shared/data
 NEWS   := $(SHARED)/news-dev
+GLOSSARY := .akhbar/models/freedict-eng-ara
 
-.PHONY: install model demo ingest chat test test-fast fuzz lint bench-ingest bench-retrieval bench-api bench-scale bench-live bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-news-grown eval-news-ant eval-refusal calibrate browser clean
+.PHONY: install model glossary demo ingest chat test test-fast fuzz lint bench-ingest bench-retrieval bench-api bench-scale bench-live bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-news-grown eval-news-ant eval-refusal calibrate browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -19,8 +20,16 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-model: install
+model: install glossary
 	$(AKHBAR) model fetch
+
+# FreeDict's English-Arabic dictionary (Debian's dict-freedict-eng-ara, GPL-2+): English questions'
+# common words in Arabic. Unpacked from the package without installing it, so no root is needed.
+glossary:
+	@test -f $(GLOSSARY)/freedict-eng-ara.index || { \
+	  tmp=$$(mktemp -d) && chmod a+rwx $$tmp && (cd $$tmp && apt-get download -qq dict-freedict-eng-ara && dpkg-deb -x dict-freedict-eng-ara_*.deb x) && \
+	  mkdir -p $(GLOSSARY) && cp $$tmp/x/usr/share/dictd/freedict-eng-ara.index $$tmp/x/usr/share/dictd/freedict-eng-ara.dict.dz $(GLOSSARY)/ && \
+	  rm -rf $$tmp; } || { echo "make glossary: could not get Debian's dict-freedict-eng-ara; put freedict-eng-ara.index and .dict.dz from https://freedict.org in $(GLOSSARY)" >&2; exit 1; }
 
 ingest: model
 	$(AKHBAR) ingest $(CORPUS)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from assistant.countries import arabic_name
 from assistant.evidence import weighted_coverage
+from assistant.glossary import Glossary
 from assistant.language import detect_language
 from assistant.records import Passage, Query, SourceRef
 from assistant.short_answer import ARABIC_MONTHS, MONTH_TERMS
@@ -21,7 +22,7 @@ from ingest.filters import SearchFilters
 from ingest.lexical import LexicalSnapshot, LiveLexicalIndex
 from ingest.sentence_store import SentenceVectors
 from ingest.store import ChunkStore, StoredChunk
-from ingest.transliteration import words_of
+from ingest.transliteration import LATIN_TOKEN, NOT_NAMES, words_of
 
 MODES = ("hybrid", "dense", "lexical")
 ANCHORS = 3  # a question's rarest terms that a passage answering it must hold (numbers come on top)
@@ -64,6 +65,7 @@ class Retriever:
         archive_language: str,
         cross_lingual_lexical_weight: float,
         duplicate_cosine: float,
+        glossary_dir: Path,
     ) -> None:
         """``candidates`` hits come from each leg before fusion; ``mode`` is hybrid, dense or lexical;
         passages at ``duplicate_cosine`` or closer collapse into one."""
@@ -82,6 +84,12 @@ class Retriever:
         self.query_vector = lru_cache(maxsize=256)(self._embed_query)
         self._queries = lru_cache(maxsize=256)(self._make_query)
         self.sentences = SentenceVectors(store, embedder.embed_passages)
+        self.glossary_dir = glossary_dir
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """Loaded on the first question in another language than the archive's (0.7 s)."""
+        return Glossary.load(self.glossary_dir)
 
     def _embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
@@ -104,6 +112,7 @@ class Retriever:
         search_terms = words_of(groups) if cross_lingual else question
         terms = {t: lexical.idf(t) for t in analyze(search_terms)}
         if cross_lingual:
+            terms |= {t: lexical.idf(t) for t in self._translations(question, groups, lexical) if t not in terms}
             anchors = tuple(
                 ARABIC_MONTHS.get(token.lower()) or frozenset(t for word in spellings for t in analyze(word))
                 for token, spellings in groups
@@ -124,6 +133,27 @@ class Retriever:
             vector=self.query_vector(question),
             rarity=lexical.rarity,
         )
+
+    def _translations(
+        self, question: str, groups: Sequence[tuple[str, list[str]]], lexical: LexicalSnapshot
+    ) -> list[str]:
+        """The archive's terms for an English question's other words, through the glossary
+        ("turnout" -> "اقبال"): its coverage evidence, as an Arabic question's own words are. A name
+        the archive spells, a number or a month is matched already; a translation the archive
+        never uses ("مقتبس" for "quoted") would match nothing and only dilute the others."""
+        spelled = {token for token, spellings in groups if spellings}
+        found = [
+            term
+            for token in LATIN_TOKEN.findall(question)
+            if len(token) > 2
+            and not token.isdigit()
+            and token not in spelled
+            and token.lower() not in NOT_NAMES
+            and token.lower() not in ARABIC_MONTHS
+            for word in self.glossary.translate(token)
+            for term in analyze(word)
+        ]
+        return [term for term in dict.fromkeys(found) if lexical.rarity(term) < 1.0]
 
     @property
     def lexical(self) -> LexicalSnapshot:

@@ -107,6 +107,7 @@ class Assistant:
             archive_language=settings.archive_language,
             cross_lingual_lexical_weight=settings.cross_lingual_lexical_weight,
             duplicate_cosine=settings.duplicate_cosine,
+            glossary_dir=settings.glossary_dir,
         )
         return cls(settings, embedder, store, retriever, build_answerer(settings, retriever, llm), llm)
 

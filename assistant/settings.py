@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # Embedding and chunking (ingest.embedder, Ingestor).
     model: str = Field(DEFAULT_MODEL, description="embedding model name or a local folder")
     model_cache: Path | None = Field(None, description="built/downloaded models; default <data_dir>/models")
+    glossary_path: Path | None = Field(
+        None, description="English-Arabic dictionary (`make glossary`); default <model_cache>/freedict-eng-ara"
+    )
     device: str = "cpu"
     # torch runs the sentence-transformers folder; onnx (fp32, fused: the same vectors as torch)
     # and onnx-int8 run its exports (built by `akhbar model fetch`) on ONNX Runtime. auto: onnx on
@@ -133,6 +136,10 @@ class Settings(BaseSettings):
     @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
+
+    @property
+    def glossary_dir(self) -> Path:
+        return self.glossary_path or self.models_dir / "freedict-eng-ara"
 
     @property
     def lexical_dir(self) -> Path:

@@ -60,7 +60,7 @@ _LATIN_FINE = {
 }  # fmt: skip
 FINE_COST = 0.5
 _PREFIXES = ("وال", "بال", "لل", "ال", "و", "ب", "ل")
-_NOT_NAMES = STOPWORDS_EN | {"what", "who", "how", "when", "where", "which", "why", "whom", "whose", "during", "after"}
+NOT_NAMES = STOPWORDS_EN | {"what", "who", "how", "when", "where", "which", "why", "whom", "whose", "during", "after"}
 LATIN_TOKEN = re.compile(r"[A-Za-z]+|\d+")
 VOWEL_COST = 0.4
 MAX_DISTANCE = 1.2  # for skeletons of 3+ consonants; two-consonant ones must agree on all but one vowel
@@ -215,7 +215,7 @@ class NameLexicon:
         for token in LATIN_TOKEN.findall(question):
             if token.isdigit():
                 groups.append((token, [token]))
-            elif token[0].isupper() and token.lower() not in _NOT_NAMES:
+            elif token[0].isupper() and token.lower() not in NOT_NAMES:
                 groups.append((token, self.spellings(token)))
         return groups
 

@@ -104,12 +104,24 @@ def test_an_english_near_miss_is_refused(news: Assistant):
     assert not answer.answered and answer.language == "en"
 
 
-@known_gap("English short answers rarely find the Arabic span")
+def test_an_english_questions_common_word_picks_the_sentence_through_the_glossary(news: Assistant):
+    # Both sentences name Lombok and give a toll; only "earthquake" (الزلزال) tells them apart.
+    floods = "وقالت الوكالة إن الفيضانات التي اجتاحت جزيرة لومبوك الشهر الماضي قتلت 12 شخصا."
+    quake = "وأضافت الوكالة أن الزلزال الذي ضرب جزيرة لومبوك قتل 387 شخصا."
+    question = "How many people did the earthquake on Lombok kill?"
+    answer = news.answerer.answer(question, "en", [make_passage(f"{floods} {quake}")])
+    assert answer.answered and answer.answer_sentence == quake and answer.short_answer == "387 شخصا"
+
+
 def test_an_english_question_is_answered_from_the_arabic_detail(news: Assistant):
     answer = news.ask("How many seats did Imran Khan's party win in Pakistan's general election?")
     assert answer.answered and answer.short_answer.startswith("115")
 
 
+@known_gap(
+    "the glossary's one sense: 'coach' is الحافلة (the bus), 'national' المواطن (the citizen), and 'جديدا' is"
+    " not stemmed to 'جديد'; no word of the question is found in the sentence and the model refuses it"
+)
 def test_an_english_who_question_gets_the_name_not_the_words_that_translate_it(news: Assistant):
     # "coach", "national" and "team" are the question's own words in Arabic: the name is what is left.
     sentence = "عين الاتحاد المدرب الفرنسي هيرفي رينار مدربا جديدا للمنتخب الوطني."
