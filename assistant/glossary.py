@@ -22,8 +22,8 @@ from pathlib import Path
 NAME = "freedict-eng-ara"
 _DIGITS = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
-# English inflections tried when the word itself has no entry: "elections" -> "election",
-# "restored" -> "restore", "restoring" -> "restor", "centres" -> "centre", "copies" -> "copy".
+# English inflections undone, in this order, when the word itself has no entry: "copies" -> "copy",
+# "elections" -> "election", "restored" -> "restore", "restoring" -> "restore".
 _ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"))
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ def _number(digits: str) -> int:
 
 @dataclass(frozen=True)
 class Glossary:
+    """English words and their Arabic translations as the dictionary writes them (with the article)."""
+
     entries: dict[str, tuple[str, ...]] = field(default_factory=dict)  # English word, lower case -> Arabic
 
     @classmethod
