@@ -105,9 +105,10 @@ def test_an_english_near_miss_is_refused(news: Assistant):
 
 
 def test_an_english_questions_common_word_picks_the_sentence_through_the_glossary(news: Assistant):
-    # Both sentences name Lombok and give a toll; only "earthquake" (الزلزال) tells them apart.
+    # Both give a toll; the floods' names Lombok, the earthquake's (الزلزال) does not. Without the
+    # glossary the question's only Arabic word is the name, and the floods' toll is quoted.
     floods = "وقالت الوكالة إن الفيضانات التي اجتاحت جزيرة لومبوك الشهر الماضي قتلت 12 شخصا."
-    quake = "وأضافت الوكالة أن الزلزال الذي ضرب جزيرة لومبوك قتل 387 شخصا."
+    quake = "وأضافت الوكالة أن عدد قتلى الزلزال ارتفع إلى 387 شخصا."
     question = "How many people did the earthquake on Lombok kill?"
     answer = news.answerer.answer(question, "en", [make_passage(f"{floods} {quake}")])
     assert answer.answered and answer.answer_sentence == quake and answer.short_answer == "387 شخصا"
