@@ -17,6 +17,7 @@ import gzip
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 NAME = "freedict-eng-ara"
@@ -78,3 +79,10 @@ class Glossary:
                 if found:
                     return found
         return ()
+
+
+@cache
+def glossary_at(folder: Path) -> Glossary:
+    """``Glossary.load(folder)`` once per process: every assistant over one data folder (an eval's
+    systems, calibration's three sets) shares it, and a missing one is warned about once."""
+    return Glossary.load(folder)

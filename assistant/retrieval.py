@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from assistant.countries import arabic_name
 from assistant.evidence import weighted_coverage
-from assistant.glossary import Glossary
+from assistant.glossary import Glossary, glossary_at
 from assistant.language import detect_language
 from assistant.records import Passage, Query, SourceRef
 from assistant.short_answer import ARABIC_MONTHS, MONTH_TERMS
@@ -86,10 +86,10 @@ class Retriever:
         self.sentences = SentenceVectors(store, embedder.embed_passages)
         self.glossary_dir = glossary_dir
 
-    @cached_property
+    @property
     def glossary(self) -> Glossary:
-        """Loaded on the first question in another language than the archive's (0.7 s)."""
-        return Glossary.load(self.glossary_dir)
+        """Loaded on the first question in another language than the archive's (0.7 s), once per process."""
+        return glossary_at(self.glossary_dir)
 
     def _embed_query(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
