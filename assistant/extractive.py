@@ -16,7 +16,7 @@ from assistant.citations import MARKER
 from assistant.countries import countries
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
 from assistant.identifiers import contradicts, identifiers
-from assistant.question_kind import Kind, question_head, question_kind
+from assistant.question_kind import Kind, question_head, question_head_word, question_kind
 from assistant.records import Answer, Citation, Passage, Query
 from assistant.short_answer import (
     COUNT_KINDS,
@@ -228,14 +228,18 @@ class ExtractiveAnswerer:
         if not own:
             return None
         translated: set[str] = set()
-        head = ""  # the sentence's word for the noun asked about: "نقطة" for "how many points"
+        # The sentence's word for the noun asked about ("جزيرة" for "which island"): the glossary's
+        # translation when the sentence uses it, else the sentence's word nearest the English noun.
+        translations = query.translations.get(question_head_word(query.text, query.language).lower(), ())
+        present = {t for w in sentence_words(sentence) for t in analyze(w)}
+        head = next((t for t in translations if t in present), "")
         if words:
             vectors = self.word_vectors([*own, *words])
             similarity = vectors[len(own) :] @ vectors[: len(own)].T
             translated = {w for w, s in zip(words, similarity.max(axis=1)) if s >= TRANSLATION_COSINE}
             asked = question_head(query.text, query.language)
             column = next((i for i, w in enumerate(own) if asked and analyze(w)[:1] == [asked]), None)
-            if column is not None and similarity[:, column].max() >= TRANSLATION_COSINE:
+            if not head and column is not None and similarity[:, column].max() >= TRANSLATION_COSINE:
                 head = next(iter(analyze(words[int(similarity[:, column].argmax())])), "")
 
         def known(norm: str, terms: Sequence[str]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from ingest.arabic import analyze, normalize_arabic
+from ingest.arabic import STOPWORDS_EN, analyze, normalize_arabic
 
 
 class Kind(StrEnum):
@@ -22,6 +22,27 @@ class Kind(StrEnum):
     WHY = "why"
     WHAT = "what"
 
+
+# "Which Canadian scientist", "أي مخرج إيراني": a question after a person by what they are asks who.
+# Words that are adjectives too ("general", "official", "executive", "chief") are left out.
+_PERSONS_EN = (
+    "minister|president|premier|chancellor|king|queen|prince|princess|sheikh|emir|sultan|leader|"
+    "chairman|chairwoman|director|manager|coach|captain|player|footballer|striker|goalkeeper|"
+    "defender|athlete|scientist|actor|actress|singer|artist|writer|author|novelist|poet|"
+    "journalist|reporter|presenter|politician|candidate|lawmaker|senator|mp|mayor|governor|ambassador|"
+    "envoy|diplomat|commander|officer|spokesman|spokeswoman|spokesperson|judge|lawyer|"
+    "founder|co-founder|owner|billionaire|businessman|businesswoman|cleric|imam|priest|pope|bishop|"
+    "activist|doctor|surgeon|professor|architect|designer|filmmaker|producer|businessperson|man|woman|person"
+)
+# Between "which" and the person: adjectives and names ("Which Manchester City assistant coach"), never
+# the verb of another clause ("What did the man eat" asks for a thing).
+_AUXILIARIES = "did|does|do|was|were|is|are|has|have|had|the|a|an|of"
+_PERSONS_AR = (
+    "وزير|رئيس|ملك|امير|سلطان|شيخ|زعيم|قائد|مدير|مدرب|لاعب|حارس|مهاجم|مدافع|بطل|ممثل|"
+    "مغني|فنان|كاتب|روائي|شاعر|صحفي|صحافي|مذيع|سياسي|"
+    "مرشح|نائب|سفير|مبعوث|دبلوماسي|جنرال|ضابط|متحدث|مسؤول|قاضي|محامي|مؤسس|مالك|ملياردير|"
+    "رجل|امراه|مخرج|منتج|مصمم|طبيب|استاذ|ناشط|داعيه|امام"
+)
 
 # The pattern matching earliest in the question decides. Arabic patterns run on normalised text
 # (أ/إ/آ → ا, ة → ه, ى → ي), so they are written that way.
@@ -43,7 +64,11 @@ _ARABIC = (
     ),
     # "ما اسم ..." asks for a proper name whatever it names (a person, a field, a diamond): a name is
     # rare in the archive, the common words a near miss offers in its place are not.
-    (Kind.WHO, r"^\s*(?:و)?من\s|\sمن\s+(?:هو|هي|هم)\b|^\s*(?:و)?من$|ما\s+(?:هو\s+|هي\s+)?اسم\b"),
+    (
+        Kind.WHO,
+        r"^\s*(?:و)?من\s|\sمن\s+(?:هو|هي|هم)\b|^\s*(?:و)?من$|ما\s+(?:هو\s+|هي\s+)?اسم\b|"
+        r"\bاي\s+(?:" + _PERSONS_AR + r")(?:ه)?\b",
+    ),
 )
 _ENGLISH = (
     (
@@ -70,7 +95,11 @@ _ENGLISH = (
         r"\bwhere\b|\b(?:which|what)\s+(?:\w+\s+){0,2}(?-i:city|town|country|province|region|island|station|"
         r"hospital|stadium|airport|village|state|capital|district|county|prison)\b",
     ),
-    (Kind.WHO, r"\bwho(?:m|se)?\b|\bto\s+whom\b|\bwhat\s+(?:is|was|are|were)\s+the\s+names?\b"),
+    (
+        Kind.WHO,
+        r"\bwho(?:m|se)?\b|\bto\s+whom\b|\bwhat\s+(?:is|was|are|were)\s+the\s+names?\b|"
+        r"\b(?:which|what)\s+(?:(?!(?:" + _AUXILIARIES + r")\b)[\w'-]+\s+){0,3}?(?:" + _PERSONS_EN + r")s?\b",
+    ),
 )
 _COMPILED = {
     "ar": [(kind, re.compile(pattern)) for kind, pattern in _ARABIC],
@@ -85,15 +114,40 @@ def question_kind(question: str, language: str) -> Kind:
     return min(found, key=lambda pair: pair[0])[1] if found else Kind.WHAT
 
 
-_HEAD_AFTER = {
-    "ar": re.compile(r"(?:^|\s)(?:اي|من|ما\s+اسم|كم|ما)\s+(\w+)"),
-    "en": re.compile(r"\b(?:which|what|how\s+many|how\s+much)\s+(\w+)"),
-}
+_HEAD_AFTER = re.compile(r"(?:^|\s)(?:اي|من|ما\s+اسم|كم|ما)\s+(\w+)")
+_ASKS_FOR = re.compile(r"\b(?:which|what|how\s+many|how\s+much)\s+((?:[\w'-]+\s*){1,5})", re.IGNORECASE)
+_NUMBER_WORDS_EN = frozenset(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "other"))
+# Past tenses that do not end in -ed: the verb after "Which television series made ..." ends its noun.
+_IRREGULAR_VERBS = frozenset(
+    (
+        "made", "won", "led", "took", "gave", "became", "sold", "bought", "met", "ran", "hit", "held", "left",
+        "lost", "got", "came", "went", "wrote", "told", "said", "found", "built", "chose", "paid", "set", "put",
+        "saw", "beat", "fell", "broke", "spent", "sent", "struck", "will", "would", "can", "could", "should",
+    )
+)  # fmt: skip
+
+
+def question_head_word(question: str, language: str) -> str:
+    """The noun the question asks about, as written: "مدينة" in "في أي مدينة ...", "island" in "Off
+    which Croatian island did ..." (an English noun comes last in its phrase, after the adjectives and
+    names); "" when none."""
+    if language == "ar":
+        match = _HEAD_AFTER.search(normalize_arabic(question))
+        return match.group(1) if match else ""
+    match = _ASKS_FOR.search(question)
+    if not match:
+        return ""
+    phrase: list[str] = []
+    for word in match.group(1).split():
+        lower = word.lower()
+        if lower in STOPWORDS_EN or lower in _IRREGULAR_VERBS or (phrase and lower.endswith("ed") and len(lower) > 4):
+            break
+        phrase.append(word)
+    nouns = [w for w in phrase if w[0].islower() and w.lower() not in _NUMBER_WORDS_EN]
+    return nouns[-1] if nouns else ""
 
 
 def question_head(question: str, language: str) -> str:
-    """The search term of the noun the question asks about: "مدينة" in "في أي مدينة ...", "" when none."""
-    text = normalize_arabic(question) if language == "ar" else question.lower()
-    match = _HEAD_AFTER[language].search(text)
-    terms = analyze(match.group(1)) if match else []
+    """The search term of the noun the question asks about (``question_head_word``), "" when none."""
+    terms = analyze(question_head_word(question, language))
     return terms[0] if terms else ""

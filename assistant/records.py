@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,9 @@ class Query:
     anchors: tuple[frozenset[str], ...]
     vector: np.ndarray  # the embedded question, L2-normalised
     rarity: Callable[[str], float]  # how rare a search term is in the archive the question was asked of, 0-1
+    # A cross-lingual question's words (lower case) -> the archive's terms for their translations,
+    # through the glossary: "island" -> ("جزير",). Empty for a question in the archive's language.
+    translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

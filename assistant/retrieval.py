@@ -111,8 +111,9 @@ class Retriever:
         ]
         search_terms = words_of(groups) if cross_lingual else question
         terms = {t: lexical.idf(t) for t in analyze(search_terms)}
+        translations = self._translations(question, groups, lexical) if cross_lingual else {}
+        terms |= {t: lexical.idf(t) for found in translations.values() for t in found if t not in terms}
         if cross_lingual:
-            terms |= {t: lexical.idf(t) for t in self._translations(question, groups, lexical) if t not in terms}
             anchors = tuple(
                 ARABIC_MONTHS.get(token.lower()) or frozenset(t for word in spellings for t in analyze(word))
                 for token, spellings in groups
@@ -132,28 +133,27 @@ class Retriever:
             anchors=anchors if cross_lingual else tuple(a for a in anchors if a),
             vector=self.query_vector(question),
             rarity=lexical.rarity,
+            translations=translations,
         )
 
     def _translations(
         self, question: str, groups: Sequence[tuple[str, list[str]]], lexical: LexicalSnapshot
-    ) -> list[str]:
+    ) -> dict[str, tuple[str, ...]]:
         """The archive's terms for an English question's other words, through the glossary
-        ("turnout" -> "اقبال"): its coverage evidence, as an Arabic question's own words are. A name
-        the archive spells, a number or a month is matched already; a translation the archive
-        never uses ("مقتبس" for "quoted") would match nothing and only dilute the others."""
+        ("turnout" -> "اقبال"), by the word in lower case: its coverage evidence, as an Arabic
+        question's own words are. A name the archive spells, a number or a month is matched
+        already; a translation the archive never uses ("مقتبس" for "quoted") would match nothing
+        and only dilute the others."""
         spelled = {token for token, spellings in groups if spellings}
-        found = [
-            term
-            for token in LATIN_TOKEN.findall(question)
-            if len(token) > 2
-            and not token.isdigit()
-            and token not in spelled
-            and token.lower() not in NOT_NAMES
-            and token.lower() not in ARABIC_MONTHS
-            for word in self.glossary.translate(token)
-            for term in analyze(word)
-        ]
-        return [term for term in dict.fromkeys(found) if lexical.rarity(term) < 1.0]
+        translations = {}
+        for token in LATIN_TOKEN.findall(question):
+            word = token.lower()
+            if len(token) <= 2 or token.isdigit() or token in spelled or word in NOT_NAMES or word in ARABIC_MONTHS:
+                continue
+            found = (term for arabic in self.glossary.translate(token) for term in analyze(arabic))
+            if used := tuple(dict.fromkeys(term for term in found if lexical.rarity(term) < 1.0)):
+                translations[word] = used
+        return translations
 
     @property
     def lexical(self) -> LexicalSnapshot:

@@ -95,6 +95,7 @@ class Assistant:
             settings.chroma_url,
             settings.chroma_write_retry_s,
             settings.chroma_read_retry_s,
+            settings.exact_search_max_chunks,
         )
         retriever = Retriever(
             embedder,

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     # hanging (`akhbar ingest` reads for as long as it writes).
     chroma_write_retry_s: float = Field(120.0, ge=0)
     chroma_read_retry_s: float = Field(2.0, ge=0)
+    # A local store this small is searched exactly, by a dot product over every vector held in memory
+    # (1.5 KB a chunk): the same nearest chunks in every process, where HNSW's differ (README,
+    # "Exact dense search"). Larger stores, and a Chroma server, use Chroma's HNSW index.
+    exact_search_max_chunks: int = Field(250_000, ge=0)
 
     # Embedding and chunking (ingest.embedder, Ingestor).
     model: str = Field(DEFAULT_MODEL, description="embedding model name or a local folder")

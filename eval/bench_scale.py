@@ -119,10 +119,20 @@ def hybrid_latencies(assistant: Assistant, queries: list[str]) -> list[float]:
 
 
 def measure(
-    size: int, base: Path, embedder: Embedder, seed: tuple, queries: list[str], also_candidates: int | None = None
+    size: int,
+    base: Path,
+    embedder: Embedder,
+    seed: tuple,
+    queries: list[str],
+    also_candidates: int | None = None,
+    exact: bool = False,
 ) -> dict[str, float]:
+    """One store of ``size`` chunks: its build, and hybrid latency by Chroma's index (and, with
+    ``exact``, by exact search, whose first question loads every vector)."""
     texts, metadata, vectors, _ = seed
-    settings = Settings(data_dir=base / f"n{size}", collection="scale")
+    # Chroma's HNSW index at every size, as the stores this projects to use it (past
+    # exact_search_max_chunks); a smaller store's exact search is cheaper still (README).
+    settings = Settings(data_dir=base / f"n{size}", collection="scale", exact_search_max_chunks=0)
     shutil.rmtree(settings.data_dir, ignore_errors=True)
     store = ChunkStore(settings.collection, settings.chroma_dir)
     write_s = fill(store, size, texts, metadata, vectors)
@@ -147,6 +157,15 @@ def measure(
         "chroma_mb": folder_bytes(settings.chroma_dir) / 2**20,
         "bm25_mb": folder_bytes(settings.lexical_dir) / 2**20,
     }
+    if exact:
+        exact_settings = settings.model_copy(update={"exact_search_max_chunks": size})
+        searched = Assistant.from_settings(exact_settings, embedder=embedder)
+        began = time.perf_counter()
+        searched.retriever.search(queries[0], k=5, mode="dense")  # every vector read into memory
+        row["exact_load_s"] = time.perf_counter() - began
+        timed = hybrid_latencies(searched, queries)
+        row |= {"exact_p50_ms": percentile(timed, 50), "exact_p95_ms": percentile(timed, 95), "exact_rss_mb": rss_mb()}
+        del searched
     if also_candidates:
         fewer = Assistant.from_settings(settings.model_copy(update={"candidates": also_candidates}), embedder=embedder)
         other = hybrid_latencies(fewer, queries)
@@ -187,6 +206,7 @@ def main() -> None:
     parser.add_argument("--base", type=Path, default=Path(".akhbar/bench-scale"))
     parser.add_argument("--seed", type=Path, help="articles to copy (default: the news-dev archive, else eval/data's)")
     parser.add_argument("--also-candidates", type=int, help="time the questions again with this many hits per leg")
+    parser.add_argument("--exact", action="store_true", help="time the questions again by exact dense search")
     args = parser.parse_args()
     settings = Settings()
     model = resolve_model(settings.model, settings.models_dir)
@@ -199,10 +219,13 @@ def main() -> None:
     if args.also_candidates:
         columns |= {"other_p50_ms": 0, "other_p95_ms": 0}
         header += f" p50 ms, {args.also_candidates} candidates | p95 ms, {args.also_candidates} candidates |"
+    if args.exact:
+        columns |= {"exact_load_s": 1, "exact_p50_ms": 0, "exact_p95_ms": 0, "exact_rss_mb": 0}
+        header += " exact search: load s | p50 ms | p95 ms | RSS MB |"
     print(header)
     print("|---" * (len(columns) + 1) + "|")
     for size in (int(s) for s in args.sizes.split(",")):
-        rows.append(measure(size, args.base, embedder, seed, queries, args.also_candidates))
+        rows.append(measure(size, args.base, embedder, seed, queries, args.also_candidates, args.exact))
         print(table_row(f"{size:,}", rows[-1], columns), flush=True)
     if len(rows) >= 2:
         for size in (1_000_000, 10_000_000):

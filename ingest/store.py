@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -18,8 +18,8 @@ import numpy as np
 from chromadb.api.models.Collection import Collection
 
 from ingest.chunking import Chunk, ChunkMeta, search_text
+from ingest.exact_search import ExactIndex, Where
 
-Where = dict[str, Any]
 PAGE = 5000
 WRITTEN_AT = "revision"  # chunk metadata: the store's revision when the chunk was written
 WRITES = frozenset({"add", "upsert", "update", "delete", "modify", "get_or_create_collection", "HttpClient"})
@@ -154,9 +154,11 @@ class ChunkStore:
         chroma_url: str | None = None,
         write_retry_s: float = 120.0,
         read_retry_s: float = 2.0,
+        exact_search_max_chunks: int = 0,
     ) -> None:
         """A Chroma server at ``chroma_url`` when given (calls retried while it is unreachable:
-        writes for ``write_retry_s``, reads for ``read_retry_s``), else a local store in ``chroma_dir``."""
+        writes for ``write_retry_s``, reads for ``read_retry_s``), else a local store in ``chroma_dir``.
+        A local store of up to ``exact_search_max_chunks`` chunks is searched exactly (ExactIndex)."""
         self.name = collection
         self.chroma_dir = chroma_dir
         self.chroma_url = chroma_url
@@ -166,6 +168,8 @@ class ChunkStore:
         self._revision_lock = threading.Lock()  # a write's revision bump against a refresh's comparison
         self._open()
         self._seen_revision = self.revision
+        self.exact_search_max_chunks = 0 if chroma_url else exact_search_max_chunks
+        self.exact_index = ExactIndex(lambda: self.revision, self._ids_where, self.ids_written_since, self._embeddings)
 
     def _open(self) -> None:
         client: Any
@@ -283,10 +287,27 @@ class ChunkStore:
         """Which of ``ids`` are stored."""
         return set(self.collection.get(ids=list(ids), include=[])["ids"]) if ids else set()  # type: ignore[list-item]
 
+    def _ids_where(self, where: Where | None) -> list[str]:
+        return self.collection.get(where=where or None, include=[])["ids"]  # type: ignore[arg-type,return-value]
+
+    def _embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), PAGE):
+            page = self.collection.get(ids=list(ids[start : start + PAGE]), include=["embeddings"])
+            found |= {i: np.asarray(e, dtype=np.float32) for i, e in zip(page["ids"], page["embeddings"])}  # type: ignore[arg-type]
+        return found
+
     def query(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[StoredChunk]:
-        n = min(n, self.count())
+        """The ``n`` chunks nearest to ``vector`` that ``where`` admits, nearest first: exactly
+        when the store is local and small enough, else by Chroma's HNSW index."""
+        count = self.count()
+        n = min(n, count)
         if n == 0:
             return []
+        if count <= self.exact_search_max_chunks:
+            nearest = self.exact_index.search(vector, n, where)
+            chunks = {c.id: c for c in self.get([i for i, _ in nearest], with_embeddings=True)}
+            return [replace(chunks[i], distance=1.0 - score) for i, score in nearest if i in chunks]
         result = self.collection.query(
             query_embeddings=[vector],
             n_results=n,

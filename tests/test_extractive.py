@@ -155,6 +155,10 @@ def elections(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, mode
     return assistant
 
 
+@known_gap(
+    "the refusal model fitted since exact search (stop 38) sets no name floor across scripts: on XQuAD,"
+    " news-dev and ARCD together no floor refuses more unanswerable questions at the operating point"
+)
 def test_an_english_who_question_is_refused_when_its_span_across_scripts_is_common_words(elections: Assistant):
     """The near miss: the count began, the article names no winner. The question's words,
     translated, leave "فرز الأصوات" (the count) as the span, and a name is never that common."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.question_kind import Kind, question_head, question_kind
+from assistant.question_kind import Kind, question_head, question_head_word, question_kind
 from assistant.short_answer import find_span, question_months
 from eval.datasets import xquad
 from eval.span_check import archive_rarity, fit_rarity, gold_sentences, known_from
@@ -28,7 +28,12 @@ def short_answer(*args, **kwargs) -> str:  # noqa: ANN002, ANN003 - find_span's 
         ("How many passengers were on board the flight?", "en", Kind.NUMBER),
         ("In what year was the station launched?", "en", Kind.WHEN),
         ("At which Bangkok railway station was she hit by a train?", "en", Kind.WHERE),
-        ("Which Manchester City assistant coach was a candidate to succeed Wenger?", "en", Kind.WHAT),
+        # A person by what they are: who, whatever stands between ("Manchester City" is no city asked for).
+        ("Which Manchester City assistant coach was a candidate to succeed Wenger?", "en", Kind.WHO),
+        ("Which Mauritanian interior minister attended the opening?", "en", Kind.WHO),
+        ("أي مخرج إيراني افتُتح المهرجان بفيلمه؟", "ar", Kind.WHO),
+        ("What did the man eat before the contest?", "en", Kind.WHAT),  # "man" is the verb's subject
+        ("Which general election did the party win?", "en", Kind.WHAT),
         ("What was the official voter turnout in the election?", "en", Kind.SHARE),
         ("كم بلغت قيمة الصفقة بين الشركتين؟", "ar", Kind.MONEY),
         ("ما قيمة البند الذي يتيح للمدرب فسخ عقده؟", "ar", Kind.MONEY),
@@ -41,6 +46,21 @@ def short_answer(*args, **kwargs) -> str:  # noqa: ANN002, ANN003 - find_span's 
 )
 def test_question_kind_follows_the_first_question_word(question: str, language: str, kind: Kind):
     assert question_kind(question, language) is kind
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("Off which Croatian island did a cargo ship sink?", "island"),
+        ("Which two Toyota hybrid models are covered by the recall?", "models"),
+        ("Which television series made the actress famous?", "series"),
+        ("Which Canadian scientist shared the prize?", "scientist"),
+        ("For which school grade was the textbook printed?", "grade"),
+        ("What did the candidate study?", ""),
+    ],
+)
+def test_an_english_questions_head_is_the_last_noun_before_its_verb(question: str, head: str):
+    assert question_head_word(question, "en") == head
 
 
 def test_a_number_question_gets_the_number_with_its_unit_not_the_year_it_mentions():
