@@ -126,13 +126,16 @@ def measure(
     queries: list[str],
     also_candidates: int | None = None,
     exact: bool = False,
+    glossary_dir: Path | None = None,
 ) -> dict[str, float]:
     """One store of ``size`` chunks: its build, and hybrid latency by Chroma's index (and, with
     ``exact``, by exact search, whose first question loads every vector)."""
     texts, metadata, vectors, _ = seed
     # Chroma's HNSW index at every size, as the stores this projects to use it (past
     # exact_search_max_chunks); a smaller store's exact search is cheaper still (README).
-    settings = Settings(data_dir=base / f"n{size}", collection="scale", exact_search_max_chunks=0)
+    settings = Settings(
+        data_dir=base / f"n{size}", collection="scale", exact_search_max_chunks=0, glossary_path=glossary_dir
+    )
     shutil.rmtree(settings.data_dir, ignore_errors=True)
     store = ChunkStore(settings.collection, settings.chroma_dir)
     write_s = fill(store, size, texts, metadata, vectors)
@@ -225,7 +228,9 @@ def main() -> None:
     print(header)
     print("|---" * (len(columns) + 1) + "|")
     for size in (int(s) for s in args.sizes.split(",")):
-        rows.append(measure(size, args.base, embedder, seed, queries, args.also_candidates, args.exact))
+        rows.append(
+            measure(size, args.base, embedder, seed, queries, args.also_candidates, args.exact, settings.glossary_dir)
+        )
         print(table_row(f"{size:,}", rows[-1], columns), flush=True)
     if len(rows) >= 2:
         for size in (1_000_000, 10_000_000):

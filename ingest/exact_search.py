@@ -2,8 +2,8 @@
 
 Chroma's HNSW index is approximate, and a local store rebuilds the part of it written since its
 last save each time it is opened, differently each time: one process's 40 nearest chunks are not
-another's (20 probes over news-dev's 3,752 chunks, three loads: three different sets, recall 0.99
-against exact). A dot product over every vector costs milliseconds at a hundred thousand chunks,
+another's (30 probes at k = 40 over news-dev's 3,752 chunks, three processes: three different
+sets, 0.990-0.993 of the true nearest). A dot product over every vector costs milliseconds at a hundred thousand chunks,
 always finds the nearest, and finds the same ones in every process.
 """
 
@@ -50,7 +50,7 @@ class ExactIndex:
 
     def search(self, vector: np.ndarray, n: int, where: Where | None = None) -> list[tuple[str, float]]:
         """The ``n`` stored ids nearest to ``vector`` (cosine, the vectors being unit length) that
-        ``where`` admits, nearest first; equal scores in id order."""
+        ``where`` admits, nearest first (equal scores in id order): the same in every process."""
         ids, matrix = self._current()
         if not ids or n <= 0:
             return []
@@ -59,7 +59,9 @@ class ExactIndex:
         if where:
             admitted = set(self._all_ids(where))
             scores = np.where([i in admitted for i in ids], scores, -np.inf)
-        order = np.argsort(-scores, kind="stable")[:n]
+        n = min(n, len(ids))
+        top = np.argpartition(-scores, n - 1)[:n]  # a full sort of 100,000 scores costs 10 ms, this 0.2
+        order = top[np.lexsort((top, -scores[top]))]
         return [(ids[i], float(scores[i])) for i in order if np.isfinite(scores[i])]
 
     def _current(self) -> tuple[list[str], np.ndarray]:
