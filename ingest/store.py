@@ -280,14 +280,14 @@ class ChunkStore:
 
     def ids_written_since(self, revision: int) -> set[str]:
         """Ids of the chunks written at ``revision`` or later (and still stored)."""
-        where: Where = {WRITTEN_AT: {"$gte": revision}}
-        return set(self.collection.get(where=where, include=[])["ids"])  # type: ignore[arg-type,list-item]
+        return set(self._ids_where({WRITTEN_AT: {"$gte": revision}}))
 
     def existing(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are stored."""
         return set(self.collection.get(ids=list(ids), include=[])["ids"]) if ids else set()  # type: ignore[list-item]
 
     def _ids_where(self, where: Where | None) -> list[str]:
+        """The stored ids ``where`` admits; all of them for None."""
         return self.collection.get(where=where or None, include=[])["ids"]  # type: ignore[arg-type,return-value]
 
     def _embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
