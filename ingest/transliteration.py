@@ -41,6 +41,7 @@ _LATIN = (
     ("p", "b"), ("v", "f"), ("s", "S"), ("z", "S"), ("a", "A"), ("e", "I"), ("i", "I"), ("y", "I"),
     ("o", "U"), ("u", "U"), ("w", "U"),
 )  # fmt: skip
+_LATIN_VOICED_TH = tuple(("th", "d") if letters == "th" else (letters, sound) for letters, sound in _LATIN)
 _ALPHABET = frozenset("btdKSfrlmnAIU")
 # Inside the two broad classes, the letters a spelling points to: Latin s is س or ص, never ش or ظ
 # (Nusra is النصرة, not نظرا or نشره); g is غ or ج. A mismatch costs FINE_COST, so it only decides
@@ -85,23 +86,32 @@ def _squeeze(letters: Iterable[tuple[str, frozenset[str]]]) -> Letters:
     return tuple(out)
 
 
-def _latin_letters(word: str) -> Letters:
+def _latin_letters(word: str, rules: Sequence[tuple[str, str]] = _LATIN) -> Letters:
     """``latin_sound`` letter by letter, each with the finer letters it stands for (none: any)."""
     word = word.lower()
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]  # silent final e
     # Each replacement becomes one private-use character, so that no later rule rewrites it.
-    for index, (letters, _) in enumerate(_LATIN):
+    for index, (letters, _) in enumerate(rules):
         word = word.replace(letters, chr(0xE000 + index))
     sounds: list[tuple[str, frozenset[str]]] = []
     for char in word:
-        if 0xE000 <= ord(char) < 0xE000 + len(_LATIN):
-            letters, sound = _LATIN[ord(char) - 0xE000]
+        if 0xE000 <= ord(char) < 0xE000 + len(rules):
+            letters, sound = rules[ord(char) - 0xE000]
             fine = frozenset(_LATIN_FINE.get(letters, "")) if len(sound) == 1 else frozenset()
             sounds.extend((c, fine) for c in sound)
         elif char in _ALPHABET:
             sounds.append((char, frozenset()))
     return _squeeze(sounds)
+
+
+def _latin_readings(word: str) -> list[Letters]:
+    """The ways Arabic may spell ``word``'s sounds, likeliest first: "th" is ث or ت (Smith, سميث;
+    Thai, تايلاند) and else ذ (Sotheby, سوذبي)."""
+    readings = [_latin_letters(word)]
+    if "th" in word.lower():
+        readings.append(_latin_letters(word, _LATIN_VOICED_TH))
+    return readings
 
 
 def _sound(letters: Letters) -> str:
@@ -185,23 +195,26 @@ class NameLexicon:
 
     def spellings(self, name: str) -> list[str]:
         """Archive words that sound closest to the Latin ``name``; none if nothing is close."""
-        letters = _latin_letters(name)
+        scored = next((found for letters in _latin_readings(name) if (found := self._scored(letters))), [])
+        if not scored:
+            return []
+        best = min(d for d, _ in scored)
+        return sorted({word for d, word in scored if d <= best})
+
+    def _scored(self, letters: Letters) -> list[tuple[float, str]]:
+        """Archive words with the skeleton of ``letters``, each with its distance, those close enough."""
         sound = _sound(letters)
         key = skeleton(sound)
         if len(key) < 2:
             return []
         limit = MAX_DISTANCE if len(key) >= 3 else VOWEL_COST
         vowels = _vowel_count(sound)
-        scored = [
+        return [
             (d + FINE_COST * _fine_mismatches(letters, _arabic_forms(word)[other]), word)
             for word, other in self.entries.get(key, ())
             # the skeletons agree, so each vowel one has more than the other costs at least VOWEL_COST
             if abs(_vowel_count(other) - vowels) * VOWEL_COST <= limit and (d := distance(sound, other)) <= limit
         ]
-        if not scored:
-            return []
-        best = min(d for d, _ in scored)
-        return sorted({word for d, word in scored if d <= best})
 
     def arabic_query(self, question: str) -> str:
         """What a question in Latin script can match in Arabic text: its numbers and the archive's

@@ -19,6 +19,13 @@ def test_name_finds_its_arabic_spelling_and_not_a_word_with_the_same_consonants(
     assert lexicon.spellings("Obama") == []
 
 
+def test_th_is_spelled_either_way():
+    lexicon = NameLexicon.from_words(["سوذبي", "سميث", "تام", "دام"])
+    assert lexicon.spellings("Smith") == ["سميث"]
+    assert lexicon.spellings("Sotheby") == ["سوذبي"]
+    assert lexicon.spellings("Tham") == ["تام"]  # ذ only where no ث or ت spelling is found
+
+
 def test_a_final_taa_marbuta_reads_as_a():
     # النصرة as normalised. ناشرا ("publisher") shares its skeleton; read with a silent ه it was
     # closer to "Nusra" than النصره and the only spelling found.
