@@ -169,7 +169,9 @@ class ChunkStore:
         self._open()
         self._seen_revision = self.revision
         self.exact_search_max_chunks = 0 if chroma_url else exact_search_max_chunks
-        self.exact_index = ExactIndex(lambda: self.revision, self._ids_where, self.ids_written_since, self._embeddings)
+        self.exact_index = ExactIndex(
+            lambda: self.revision, self.count, self._ids_where, self.ids_written_since, self._embeddings
+        )
 
     def _open(self) -> None:
         client: Any

@@ -67,6 +67,23 @@ def test_writes_from_another_client_are_searched_and_deletions_dropped(store: Ch
     assert store.query(probe, 1)[0].id != "new-0"
     writer.delete_article("a00")
     assert not any(c.meta.article_id == "a00" for c in store.query(probe, 3000))
+    assert store.exact_index.loaded == 3000 - 30 + 1
+
+
+def test_a_filter_sees_the_writes_made_after_it_was_first_asked(store: ChunkStore):
+    probe = unit(np.random.default_rng(4), 1)[0]
+    assert len(store.query(probe, 50, {"article_id": "a03"})) == 30
+    exact(store).add(chunks("a03-more", 1), probe[None, :])
+    store.collection.update(ids=["a03-more-0"], metadatas=[{"article_id": "a03"}])  # one more chunk of a03
+    hits = store.query(probe, 50, {"article_id": "a03"})
+    assert len(hits) == 31 and hits[0].id == "a03-more-0"
+
+
+def test_equal_scores_come_in_id_order(store: ChunkStore):
+    probe = unit(np.random.default_rng(5), 1)[0]
+    store.query(probe, 1)
+    exact(store).add(chunks("tie", 3)[::-1], np.repeat(probe[None, :], 3, axis=0))  # written z-a
+    assert [c.id for c in store.query(probe, 3)] == ["tie-0", "tie-1", "tie-2"]
 
 
 def test_a_store_over_the_limit_is_searched_by_chromas_index(store: ChunkStore):
