@@ -73,10 +73,9 @@ def test_writes_from_another_client_are_searched_and_deletions_dropped(store: Ch
 def test_a_filter_sees_the_writes_made_after_it_was_first_asked(store: ChunkStore):
     probe = unit(np.random.default_rng(4), 1)[0]
     assert len(store.query(probe, 50, {"article_id": "a03"})) == 30
-    exact(store).add(chunks("a03-more", 1), probe[None, :])
-    store.collection.update(ids=["a03-more-0"], metadatas=[{"article_id": "a03"}])  # one more chunk of a03
+    exact(store).add(chunks("a03", 31)[30:], probe[None, :])  # one more chunk of a03, the probe itself
     hits = store.query(probe, 50, {"article_id": "a03"})
-    assert len(hits) == 31 and hits[0].id == "a03-more-0"
+    assert len(hits) == 31 and hits[0].id == "a03-30"
 
 
 def test_equal_scores_come_in_id_order(store: ChunkStore):
