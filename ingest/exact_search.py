@@ -23,6 +23,7 @@ Where = dict[str, Any]
 # cost 7 ms on one thread.
 _BLAS = ThreadpoolController()
 TIE = 1e-6
+FILTERS_KEPT = 32  # filters whose admitted rows are held, the oldest dropped first (100 KB each at 100k chunks)
 
 
 class ExactIndex:
@@ -82,6 +83,8 @@ class ExactIndex:
                 return self._ids, self._matrix, None
             key = json.dumps(where, sort_keys=True)
             if key not in self._admitted:
+                if len(self._admitted) >= FILTERS_KEPT:  # a read-only archive never clears them
+                    del self._admitted[next(iter(self._admitted))]
                 admitted = set(self._all_ids(where))
                 self._admitted[key] = np.fromiter((i in admitted for i in self._ids), bool, len(self._ids))
             return self._ids, self._matrix, self._admitted[key]
