@@ -9,9 +9,11 @@ another (another country's election, the same kind of disaster in a neighbouring
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from babel import Locale
 
@@ -19,10 +21,46 @@ from ingest.arabic import normalize_arabic
 
 # Names that are also common words or another place: "عمان" is Amman too, "مالي" "financial".
 _AMBIGUOUS = frozenset({"OM", "ML", "TD", "NE", "GA", "TG", "CU", "PE", "IL", "ST"})
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "UM", "XA", "XB", "ZZ"})  # unions, regions, test locales
+# CLDR names a country officially ("المملكة العربية السعودية", "United Kingdom", "Türkiye"); news
+# names many by a shorter or an older name, or by an adjective unlike the name ("French"), which
+# read as CLDR's one-word names do. An English all-capitals abbreviation counts only as written
+# ("US", never "Us" or "User").
+_SHORT_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "SA": (("السعودية",), ("Saudi",)),
+    "AE": (("الإمارات",), ("Emirati", "Emirates", "UAE")),
+    "US": (("أمريكا", "أميركا", "الولايات المتحدة"), ("America", "US", "USA")),
+    "GB": (("بريطانيا",), ("Britain", "British", "UK")),
+    "PS": (("فلسطين",), ("Palestine", "Palestinian")),
+    "TR": ((), ("Turkey",)),
+    "CZ": ((), ("Czech",)),
+    "CI": ((), ("Ivory Coast",)),
+    "FR": ((), ("French",)),
+    "ES": ((), ("Spanish",)),
+    "NL": ((), ("Dutch", "Holland")),
+    "CH": ((), ("Swiss",)),
+    "DK": ((), ("Danish",)),
+    "PL": ((), ("Polish",)),
+    "GR": ((), ("Greek",)),
+    "TH": ((), ("Thai",)),
+    "PH": ((), ("Filipino",)),
+    "AF": ((), ("Afghan",)),
+}
+# An English adjective of a country ends so and shares all but the name's last two letters with it
+# ("Lebanese", "Chinese", "Italian", "Ukrainian", "Turkish"), where it does not begin with the name
+# ("Roman" is no adjective of Romania).
+_ADJECTIVE_ENDINGS = ("ese", "ish", "ian", "an")  # an "-i" one begins with the name: "Iraqi", "Saudi"
+# Regions named after a country, read as phrases before its name is: "أمريكا اللاتينية" is no country.
+_REGIONS = ("أمريكا اللاتينية", "أمريكا الجنوبية", "أمريكا الشمالية", "أمريكا الوسطى", "أميركا اللاتينية",
+            "Latin America", "South America", "North America", "Central America")  # fmt: skip
 _ARTICLE = ("وال", "بال", "فال", "كال", "لل", "ال")
+_CONJUNCTIONS = ("و", "ب", "ل", "ف")
 _NISBA = ("يتين", "يين", "يون", "يه", "ي")
-_PUNCTUATION = "،,.؛:!?؟()\"'«»"
+_PUNCTUATION = "،,.؛:!?؟()\"'«»-"
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+_PARENTHESIS = re.compile(r"\s*\(.*?\)")
+# Names of more than one word by their first word: each name's words and its code (None: a region).
+Phrases = dict[str, list[tuple[tuple[str, ...], str | None]]]
 
 
 def _without_article(word: str) -> str | None:
@@ -42,61 +80,196 @@ def _stem(word: str) -> str:
     return word
 
 
-def arabic_name(word: str) -> str | None:
-    """The Arabic name of the country an English word names ("Lebanon" -> "لبنان", "Indonesian"), or
-    None: a translation, where the archive's spellings of a name are a transliteration's guesses."""
-    found = countries(word) if word[:1].isupper() else frozenset()
-    return _lexicon()[3].get(next(iter(found))) if len(found) == 1 else None
+@lru_cache(maxsize=100_000)
+def _key(word: str) -> str:
+    """How a word of a name of more than one word is compared: "الجنوبية" and "الجنوبي" are one."""
+    return _stem(_without_article(word) or word)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    names: dict[str, str]  # Arabic one-word names, normalised -> code
+    stems: dict[str, str]  # their stems -> code
+    english: dict[str, str]  # English one-word names, lower case -> code
+    abbreviations: dict[str, str]  # "US" -> code, as written
+    phrases_ar: Phrases  # words by _key
+    phrases_en: Phrases  # words in lower case
+    written: dict[str, tuple[str, ...]]  # code -> the Arabic names news use, normalised ("السعوديه")
+    adjectives: dict[str, tuple[str, ...]]  # code -> the adjectives of its one-word names ("السعودي")
 
 
 @cache
-def _lexicon() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
-    """Arabic one-word names -> code, their stems -> code, English names (lower case) -> code, and
-    code -> the Arabic name as written ("KW" -> "الكويت", normalised)."""
-    names_ar = {str(code): str(name) for code, name in Locale("ar").territories.items()}
-    names_en = {str(code): str(name) for code, name in Locale("en").territories.items()}
-    names: dict[str, str] = {}
-    stems: dict[str, str] = {}
-    english: dict[str, str] = {}
-    written: dict[str, str] = {}
+def _lexicon() -> _Lexicon:
+    names_ar = {str(code): _PARENTHESIS.sub("", str(name)) for code, name in Locale("ar").territories.items()}
+    names_en = {str(code): _PARENTHESIS.sub("", str(name)) for code, name in Locale("en").territories.items()}
+    lexicon = _Lexicon({}, {}, {}, {}, {}, {}, {}, {})
     for code, name in names_ar.items():
-        if not (len(code) == 2 and code.isalpha()) or code in _AMBIGUOUS or " " in name:
+        if not (len(code) == 2 and code.isalpha()) or code in _AMBIGUOUS or code in _NOT_COUNTRIES:
             continue
+        short_ar, short_en = _SHORT_NAMES.get(code, ((), ()))
+        for arabic in (name, *short_ar):
+            _add_arabic(lexicon, arabic, code)
+        plain = unicodedata.normalize("NFKD", names_en.get(code, "")).encode("ascii", "ignore").decode()
+        for english in (plain.replace("&", "and"), *short_en):
+            if english.isupper():
+                lexicon.abbreviations[english] = code
+            elif " " in english:
+                _add_phrase(lexicon.phrases_en, tuple(english.lower().split()), code)
+            elif english:
+                lexicon.english[english.lower()] = code
+        lexicon.written[code] = tuple(normalize_arabic(n) for n in short_ar or (name,))
+        lexicon.adjectives[code] = _adjectives(short_ar or (name,))
+    for region in _REGIONS:
+        if _ARABIC.search(region):
+            _add_phrase(lexicon.phrases_ar, tuple(_key(w) for w in normalize_arabic(region).split()), None)
+        else:
+            _add_phrase(lexicon.phrases_en, tuple(region.lower().split()), None)
+    return lexicon
+
+
+def _adjectives(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The adjectives of the one-word ``names`` as written ("أمريكا" -> "الامريكي", "الامريكيه"; an
+    initial "أل" is no article: "ألمانيا" -> "الالماني")."""
+    adjectives = []
+    for name in names:
         normal = normalize_arabic(name)
-        bare = _without_article(normal) if name.startswith("ال") else None
-        names[normal] = code
-        written[code] = normal
-        if bare:
-            names[bare] = code  # "والبحرين" is "و" + "البحرين"
-        stems[_stem(bare or normal)] = code
-        plain = unicodedata.normalize("NFKD", names_en.get(code, "")).encode("ascii", "ignore").decode().lower()
-        if plain and " " not in plain:
-            english[plain] = code
-    return names, stems, english, written
+        if " " not in normal:
+            stem = _stem((_without_article(normal) if name.startswith("ال") else None) or normal)
+            adjectives += [f"ال{stem}ي", f"ال{stem}يه"]
+    return tuple(adjectives)
+
+
+def _add_phrase(phrases: Phrases, words: tuple[str, ...], code: str | None) -> None:
+    phrases.setdefault(words[0], []).append((words, code))
+
+
+def _add_arabic(lexicon: _Lexicon, written: str, code: str) -> None:
+    """``written`` as CLDR or news write it: an initial "ال" is the article, "أل" ("ألمانيا") is not."""
+    name = normalize_arabic(written)
+    words = [w.strip(_PUNCTUATION) for w in name.split()]
+    words = [w for w in words if w]
+    if len(words) > 1:
+        _add_phrase(lexicon.phrases_ar, tuple(_key(w) for w in words), code)
+        return
+    bare = _without_article(name) if written.startswith("ال") else None
+    lexicon.names[name] = code
+    if bare:
+        lexicon.names[bare] = code  # "والبحرين" is "و" + "البحرين"
+    lexicon.stems[_stem(bare or name)] = code
+
+
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 def countries(text: str, loose: bool = False) -> frozenset[str]:
     """ISO codes of the countries ``text`` names; ``loose`` also reads an adjective without its
     article ("بلجيكي"), and a verb that looks like one ("ترك"): for asking whether a text may
     name a country, not whether it does."""
-    names, stems, english, _ = _lexicon()
-    found: set[str] = set()
-    for word in normalize_arabic(text).split():
-        word = word.strip(_PUNCTUATION)
-        bare = _without_article(word)
-        code = names.get(word) or (names.get(bare) or stems.get(_stem(bare)) if bare else None)
-        if not code and loose:
-            code = stems.get(_stem(word))
-        if code:
-            found.add(code)
-    for word in _LATIN_WORD.findall(text):
-        if not word[0].isupper():
-            continue
-        low = word.lower()
-        # "Indonesian" holds "Indonesia"; "Philippine" is "Philippines" but for its last letter.
-        found |= {
-            code
-            for name, code in english.items()
-            if low.startswith(name) or (name.startswith(low) and len(low) >= len(name) - 1 >= 4)
-        }
+    found = {code for _, code in _arabic_mentions(text, loose)} | {code for _, code in _english_mentions(text)}
     return frozenset(found)
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    text: str  # as an English text writes it: "Saudi Arabia", "Indonesian"
+    names: tuple[str, ...]  # the Arabic names news use, normalised: "السعوديه"
+    adjectives: tuple[str, ...]  # and their adjectives: "السعودي", "السعوديه"
+
+
+def english_countries(question: str) -> list[CountryMention]:
+    """Each country an English text names, with its Arabic names: a translation, where the archive's
+    spellings of a name are a transliteration's guesses ("Arabia" sounds like ارهاب)."""
+    lexicon = _lexicon()
+    return [
+        CountryMention(text, lexicon.written[code], lexicon.adjectives[code])
+        for text, code in _english_mentions(question)
+    ]
+
+
+def _arabic_mentions(text: str, loose: bool) -> list[tuple[str, str]]:
+    lexicon = _lexicon()
+    words = [w.strip(_PUNCTUATION) for w in normalize_arabic(text).split()]
+    words = [w for w in words if w]
+    keys = [_key(w) for w in words]
+    found = []
+    i = 0
+    while i < len(words):
+        clitic = words[i][:1] in _CONJUNCTIONS and len(words[i]) > 4
+        phrase = _phrase_at(keys, i, lexicon.phrases_ar, _key(words[i][1:]) if clitic else None)
+        if phrase:
+            length, code = phrase
+            if code:
+                found.append((" ".join(words[i : i + length]), code))
+            i += length
+            continue
+        word = words[i]
+        bare = _without_article(word)
+        code = lexicon.names.get(word) or (lexicon.names.get(bare) or lexicon.stems.get(_stem(bare)) if bare else None)
+        if not code and loose:
+            code = lexicon.stems.get(_stem(word))
+        if code:
+            found.append((word, code))
+        i += 1
+    return found
+
+
+def _english_mentions(text: str) -> list[tuple[str, str]]:
+    """Capitalised words and phrases naming a country: "Indonesian" holds "Indonesia", "Philippine"
+    is "Philippines" but for its last letter, "South Korean" is "South Korea"."""
+    lexicon = _lexicon()
+    matches = list(_LATIN_WORD.finditer(text))
+    lower = [m.group().lower() for m in matches]
+    found = []
+    i = 0
+    while i < len(matches):
+        word = matches[i].group()
+        phrase = _phrase_at(lower, i, lexicon.phrases_en, None, prefix=True) if word[0].isupper() else None
+        if phrase:
+            length, code = phrase
+            if code:
+                found.append((text[matches[i].start() : matches[i + length - 1].end()], code))
+            i += length
+            continue
+        code = lexicon.abbreviations.get(word) if word.isupper() else None
+        if not code and word[0].isupper():
+            low = word.lower()
+            code = next(
+                (
+                    c
+                    for name, c in lexicon.english.items()
+                    if low.startswith(name) or (name.startswith(low) and len(low) >= len(name) - 1 >= 4)
+                ),
+                None,
+            ) or next((c for name, c in lexicon.english.items() if _adjective_of(low, name)), None)
+        if code:
+            found.append((word, code))
+        i += 1
+    return found
+
+
+def _adjective_of(word: str, name: str) -> bool:
+    shared = len(os.path.commonprefix([word, name]))
+    return word.endswith(_ADJECTIVE_ENDINGS) and shared >= max(4, len(name) - 2) and not name.startswith(word)
+
+
+def _phrase_at(
+    keys: list[str],
+    i: int,
+    phrases: Phrases,
+    first_without_clitic: str | None,
+    prefix: bool = False,
+) -> tuple[int, str | None] | None:
+    """The longest name of ``phrases`` starting at word ``i`` (its length and code), or None. An
+    Arabic first word may carry a conjunction ("وكوريا"); an English last word may run on ("Korean")."""
+    candidates = phrases.get(keys[i], []) + (phrases.get(first_without_clitic, []) if first_without_clitic else [])
+    best = None
+    for phrase, code in candidates:
+        n = len(phrase)
+        if i + n > len(keys) or (best and n <= best[0]):
+            continue
+        last = keys[i + n - 1]
+        if all(keys[i + j] == phrase[j] for j in range(1, n - 1)) and (
+            last == phrase[-1] or (prefix and last.startswith(phrase[-1]))
+        ):
+            best = (n, code)
+    return best

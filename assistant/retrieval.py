@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.countries import arabic_name
+from assistant.countries import CountryMention, english_countries
 from assistant.evidence import weighted_coverage
 from assistant.glossary import Glossary, glossary_at
 from assistant.language import detect_language
@@ -105,17 +105,18 @@ class Retriever:
         # Words do not match across scripts: a question in another language than the archive
         # searches the lexical leg with its numbers and the archive's spellings of its names.
         # The names' spellings once: edit distances in pure Python, about a fifth of an English answer.
-        groups = [
-            (token, [name] if (name := arabic_name(token)) else spellings)
-            for token, spellings in (lexical.names.name_groups(question) if cross_lingual else [])
-        ]
+        named = english_countries(question) if cross_lingual else []
+        groups = self._name_groups(question, named, lexical) if cross_lingual else []
         search_terms = words_of(groups) if cross_lingual else question
         terms = {t: lexical.idf(t) for t in analyze(search_terms)}
         translations = self._translations(question, groups, lexical) if cross_lingual else {}
         terms |= {t: lexical.idf(t) for found in translations.values() for t in found if t not in terms}
         if cross_lingual:
+            # A country is found by its adjective too ("الأمريكية"); searched by its name only.
+            adjectives = {country.text: country.adjectives for country in named}
             anchors = tuple(
-                ARABIC_MONTHS.get(token.lower()) or frozenset(t for word in spellings for t in analyze(word))
+                ARABIC_MONTHS.get(token.lower())
+                or frozenset(t for word in [*spellings, *adjectives.get(token, ())] for t in analyze(word))
                 for token, spellings in groups
             )
         else:
@@ -136,6 +137,17 @@ class Retriever:
             translations=translations,
         )
 
+    @staticmethod
+    def _name_groups(
+        question: str, countries: Sequence[CountryMention], lexical: LexicalSnapshot
+    ) -> list[tuple[str, list[str]]]:
+        """An English question's countries with their Arabic names (a translation: "Saudi Arabia" ->
+        "السعودية"), then its other names and numbers with the archive's spellings of them."""
+        rest = question
+        for country in countries:
+            rest = rest.replace(country.text, " ", 1)
+        return [(c.text, list(c.names)) for c in countries] + lexical.names.name_groups(rest)
+
     def _translations(
         self, question: str, groups: Sequence[tuple[str, list[str]]], lexical: LexicalSnapshot
     ) -> dict[str, tuple[str, ...]]:
@@ -144,7 +156,7 @@ class Retriever:
         question's own words are. A name the archive spells, a number or a month is matched
         already; a translation the archive never uses ("مقتبس" for "quoted") would match nothing
         and only dilute the others."""
-        spelled = {token for token, spellings in groups if spellings}
+        spelled = {word for token, spellings in groups if spellings for word in token.split()}
         translations = {}
         for token in LATIN_TOKEN.findall(question):
             word = token.lower()

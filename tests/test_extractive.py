@@ -205,3 +205,20 @@ def test_footnote_marks_of_the_article_do_not_read_as_citations(news: Assistant)
     toll = make_passage(f"{LEAD}. {TOLL} [99].", article_id="quake-lombok")
     answer = news.answerer.answer("كم شخصا قتلوا في زلزال جزيرة لومبوك الإندونيسية؟", "ar", [toll])
     assert answer.answered and "(99)" in answer.text and "[99]" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many seats did Imran Khan's party win in the South Korean election?",
+        "How many seats did Imran Khan's party win in Saudi Arabia's general election?",
+        "How many people were killed by the earthquake that struck Turkey?",
+    ],
+)
+def test_an_english_question_about_a_country_cldr_names_otherwise_is_refused_over_another(
+    news: Assistant, question: str
+):
+    """CLDR names these "South Korea", "Saudi Arabia" and "Türkiye"; read as names to transliterate,
+    they matched nothing, and Pakistan's seats and Lombok's earthquake answered."""
+    answer = news.ask(question)
+    assert not answer.answered and answer.passages
