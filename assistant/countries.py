@@ -3,8 +3,9 @@
 "إندونيسيا" and "الإندونيسية" are one country, as are "Indonesia" and "Indonesian". An Arabic
 word counts when it is a country's one-word name, or carries the article and, with its adjective
 ending (nisba) and a final alef cut, is that name's stem; so "تركيا" and "التركية" are Türkiye,
-the verb "ترك" is not. A near miss asks about one country and is answered from an article about
-another (another country's election, the same kind of disaster in a neighbouring one).
+the verb "ترك" is not. A name of more words is read as a phrase, word by word ("الرئيس الكوري
+الجنوبي" is South Korea's). A near miss asks about one country and is answered from an article
+about another (another country's election, the same kind of disaster in a neighbouring one).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ _CONJUNCTIONS = ("و", "ب", "ل", "ف")
 _NISBA = ("يتين", "يين", "يون", "يه", "ي")
 _PUNCTUATION = "،,.؛:!?؟()\"'«»-"
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
 _PARENTHESIS = re.compile(r"\s*\(.*?\)")
 # Names of more than one word by their first word: each name's words and its code (None: a region).
 Phrases = dict[str, list[tuple[tuple[str, ...], str | None]]]
@@ -156,9 +158,6 @@ def _add_arabic(lexicon: _Lexicon, written: str, code: str) -> None:
     if bare:
         lexicon.names[bare] = code  # "والبحرين" is "و" + "البحرين"
     lexicon.stems[_stem(bare or name)] = code
-
-
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 def countries(text: str, loose: bool = False) -> frozenset[str]:
