@@ -107,8 +107,10 @@ class Retriever:
         # The names' spellings once: edit distances in pure Python, about a fifth of an English answer.
         named = english_countries(question) if cross_lingual else []
         groups = self._name_groups(question, named, lexical) if cross_lingual else []
-        search_terms = words_of(groups) if cross_lingual else question
-        terms = {t: lexical.idf(t) for t in analyze(search_terms)}
+        # Its countries are anchors and weigh in a sentence's coverage, but are not searched for: over
+        # Wikipedia's history of one war every passage names France (XQuAD en R@5 0.948 -> 0.938).
+        search_terms = words_of(groups[len(named) :]) if cross_lingual else question
+        terms = {t: lexical.idf(t) for t in analyze(words_of(groups) if cross_lingual else question)}
         translations = self._translations(question, groups, lexical) if cross_lingual else {}
         terms |= {t: lexical.idf(t) for found in translations.values() for t in found if t not in terms}
         if cross_lingual:
