@@ -3,6 +3,7 @@ near-duplicates collapsed into one passage that lists every source."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -114,7 +115,7 @@ class Retriever:
         translations = self._translations(question, groups, lexical) if cross_lingual else {}
         terms |= {t: lexical.idf(t) for found in translations.values() for t in found if t not in terms}
         if cross_lingual:
-            # A country is found by its adjective too ("الأمريكية"); searched by its name only.
+            # A country is found by its name or its adjective ("الأمريكية").
             adjectives = {country.text: country.adjectives for country in named}
             anchors = tuple(
                 ARABIC_MONTHS.get(token.lower())
@@ -146,8 +147,8 @@ class Retriever:
         """An English question's countries with their Arabic names (a translation: "Saudi Arabia" ->
         "السعودية"), then its other names and numbers with the archive's spellings of them."""
         rest = question
-        for country in countries:
-            rest = rest.replace(country.text, " ", 1)
+        for country in countries:  # as a whole word: "US" is not the start of "USD"
+            rest = re.sub(rf"\b{re.escape(country.text)}\b", " ", rest, count=1)
         return [(c.text, list(c.names)) for c in countries] + lexical.names.name_groups(rest)
 
     def _translations(
