@@ -132,13 +132,8 @@ def _lexicon() -> _Lexicon:
 def _adjectives(names: tuple[str, ...]) -> tuple[str, ...]:
     """The adjectives of the one-word ``names`` as written ("أمريكا" -> "الامريكي", "الامريكيه"; an
     initial "أل" is no article: "ألمانيا" -> "الالماني")."""
-    adjectives = []
-    for name in names:
-        normal = normalize_arabic(name)
-        if " " not in normal:
-            stem = _stem((_without_article(normal) if name.startswith("ال") else None) or normal)
-            adjectives += [f"ال{stem}ي", f"ال{stem}يه"]
-    return tuple(adjectives)
+    stems = [_name_stem(name) for name in names if len(_words(name)) == 1]
+    return tuple(f"ال{stem}{ending}" for stem in stems for ending in ("ي", "يه"))
 
 
 def _add_phrase(phrases: Phrases, words: tuple[str, ...], code: str | None) -> None:
@@ -146,18 +141,30 @@ def _add_phrase(phrases: Phrases, words: tuple[str, ...], code: str | None) -> N
 
 
 def _add_arabic(lexicon: _Lexicon, written: str, code: str) -> None:
-    """``written`` as CLDR or news write it: an initial "ال" is the article, "أل" ("ألمانيا") is not."""
-    name = normalize_arabic(written)
-    words = [w.strip(_PUNCTUATION) for w in name.split()]
-    words = [w for w in words if w]
+    words = _words(written)
     if len(words) > 1:
         _add_phrase(lexicon.phrases_ar, tuple(_key(w) for w in words), code)
         return
-    bare = _without_article(name) if written.startswith("ال") else None
+    name = words[0]
     lexicon.names[name] = code
-    if bare:
+    if bare := _bare(written):
         lexicon.names[bare] = code  # "والبحرين" is "و" + "البحرين"
-    lexicon.stems[_stem(bare or name)] = code
+    lexicon.stems[_name_stem(written)] = code
+
+
+def _bare(written: str) -> str | None:
+    """A one-word name without its article, as CLDR or news write it: an initial "ال" is the
+    article, "أل" ("ألمانيا") is not."""
+    return _without_article(normalize_arabic(written)) if written.startswith("ال") else None
+
+
+def _name_stem(written: str) -> str:
+    return _stem(_bare(written) or normalize_arabic(written))
+
+
+def _words(text: str) -> list[str]:
+    """``text``'s words, normalised, punctuation cut off."""
+    return [w for w in (w.strip(_PUNCTUATION) for w in normalize_arabic(text).split()) if w]
 
 
 def countries(text: str, loose: bool = False) -> frozenset[str]:
@@ -187,8 +194,7 @@ def english_countries(question: str) -> list[CountryMention]:
 
 def _arabic_mentions(text: str, loose: bool) -> list[tuple[str, str]]:
     lexicon = _lexicon()
-    words = [w.strip(_PUNCTUATION) for w in normalize_arabic(text).split()]
-    words = [w for w in words if w]
+    words = _words(text)
     keys = [_key(w) for w in words]
     found = []
     i = 0
