@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from babel import Locale
 
@@ -59,6 +60,7 @@ _CONJUNCTIONS = ("و", "ب", "ل", "ف")
 _NISBA = ("يتين", "يين", "يون", "يه", "ي")
 _PUNCTUATION = "،,.؛:!?؟()\"'«»-"
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+_TOKEN = re.compile(r"\S+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _PARENTHESIS = re.compile(r"\s*\(.*?\)")
 # Names of more than one word by their first word: each name's words and its code (None: a region).
@@ -164,15 +166,27 @@ def _name_stem(written: str) -> str:
 
 def _words(text: str) -> list[str]:
     """``text``'s words, normalised, punctuation cut off."""
-    return [w for w in (w.strip(_PUNCTUATION) for w in normalize_arabic(text).split()) if w]
+    return [word for word, _ in _placed_words(text)]
+
+
+def _placed_words(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """``text``'s words as ``_words`` has them, each with where it is written in ``text``."""
+    placed = [(normalize_arabic(m.group()).strip(_PUNCTUATION), m.span()) for m in _TOKEN.finditer(text)]
+    return [(word, span) for word, span in placed if word]
 
 
 def countries(text: str, loose: bool = False) -> frozenset[str]:
     """ISO codes of the countries ``text`` names; ``loose`` also reads an adjective without its
     article ("بلجيكي"), and a verb that looks like one ("ترك"): for asking whether a text may
     name a country, not whether it does."""
-    found = {code for _, code in _arabic_mentions(text, loose)} | {code for _, code in _english_mentions(text)}
-    return frozenset(found)
+    return frozenset(m.code for m in [*_arabic_mentions(text, loose), *_english_mentions(text)])
+
+
+def country_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` names a country, by its name or its adjective, in Arabic or English: each
+    mention's start and end in ``text`` and its ISO code, in order."""
+    mentions = [*_arabic_mentions(text, loose=False), *_english_mentions(text)]
+    return sorted((m.start, m.end, m.code) for m in mentions)
 
 
 @dataclass(frozen=True)
@@ -187,14 +201,21 @@ def english_countries(question: str) -> list[CountryMention]:
     spellings of a name are a transliteration's guesses ("Arabia" sounds like ارهاب)."""
     lexicon = _lexicon()
     return [
-        CountryMention(text, lexicon.written[code], lexicon.adjectives[code])
-        for text, code in _english_mentions(question)
+        CountryMention(m.text, lexicon.written[m.code], lexicon.adjectives[m.code]) for m in _english_mentions(question)
     ]
 
 
-def _arabic_mentions(text: str, loose: bool) -> list[tuple[str, str]]:
+class _Found(NamedTuple):
+    text: str  # an Arabic one as _words has it, an English one as written
+    code: str
+    start: int  # where it is written in the text read
+    end: int
+
+
+def _arabic_mentions(text: str, loose: bool) -> list[_Found]:
     lexicon = _lexicon()
-    words = _words(text)
+    placed = _placed_words(text)
+    words = [word for word, _ in placed]
     keys = [_key(w) for w in words]
     found = []
     i = 0
@@ -204,7 +225,8 @@ def _arabic_mentions(text: str, loose: bool) -> list[tuple[str, str]]:
         if phrase:
             length, code = phrase
             if code:
-                found.append((" ".join(words[i : i + length]), code))
+                start, end = placed[i][1][0], placed[i + length - 1][1][1]
+                found.append(_Found(" ".join(words[i : i + length]), code, start, end))
             i += length
             continue
         word = words[i]
@@ -213,12 +235,12 @@ def _arabic_mentions(text: str, loose: bool) -> list[tuple[str, str]]:
         if not code and loose:
             code = lexicon.stems.get(_stem(word))
         if code:
-            found.append((word, code))
+            found.append(_Found(word, code, *placed[i][1]))
         i += 1
     return found
 
 
-def _english_mentions(text: str) -> list[tuple[str, str]]:
+def _english_mentions(text: str) -> list[_Found]:
     """Capitalised words and phrases naming a country: "Indonesian" holds "Indonesia", "Philippine"
     is "Philippines" but for its last letter, "South Korean" is "South Korea"."""
     lexicon = _lexicon()
@@ -232,7 +254,8 @@ def _english_mentions(text: str) -> list[tuple[str, str]]:
         if phrase:
             length, code = phrase
             if code:
-                found.append((text[matches[i].start() : matches[i + length - 1].end()], code))
+                start, end = matches[i].start(), matches[i + length - 1].end()
+                found.append(_Found(text[start:end], code, start, end))
             i += length
             continue
         code = lexicon.abbreviations.get(word) if word.isupper() else None
@@ -247,7 +270,7 @@ def _english_mentions(text: str) -> list[tuple[str, str]]:
                 None,
             ) or next((c for name, c in lexicon.english.items() if _adjective_of(low, name)), None)
         if code:
-            found.append((word, code))
+            found.append(_Found(word, code, *matches[i].span()))
         i += 1
     return found
 

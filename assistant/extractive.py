@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.citations import MARKER
-from assistant.countries import countries
+from assistant.countries import countries, country_spans
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
 from assistant.identifiers import contradicts, identifiers
-from assistant.question_kind import Kind, question_head, question_head_word, question_kind
+from assistant.question_kind import Kind, asks_country, question_head, question_head_word, question_kind
 from assistant.records import Answer, Citation, Passage, Query
 from assistant.short_answer import (
     COUNT_KINDS,
@@ -113,7 +113,7 @@ class ExtractiveAnswerer:
         headline_names = [unasked[rank] and bool(countries(p.headline)) for rank, p in enumerate(passages)]
         scored = []
         for (rank, pos, sentence), cosine in zip(found, cosines):
-            span = find_span(sentence, kind, known, head, query.rarity, months)
+            span = find_span(sentence, kind, known, head, query.rarity, months, _country_places(query, sentence))
             evidence = Evidence(
                 cosine=float(cosine),
                 sentence_coverage=weighted_coverage(query.terms, frozenset(analyze(sentence))),
@@ -246,7 +246,18 @@ class ExtractiveAnswerer:
             return norm in translated or by_spelling(norm, terms)
 
         kind = question_kind(query.text, query.language)
-        return find_span(sentence, kind, known, head, query.rarity, question_months(query.text))
+        months = question_months(query.text)
+        return find_span(sentence, kind, known, head, query.rarity, months, _country_places(query, sentence))
+
+
+def _country_places(query: Query, sentence: str) -> list[tuple[int, int]] | None:
+    """For a question asking which country, where ``sentence`` names one the question does not
+    (the coalition "led by Saudi Arabia" struck in Yemen, not in Saudi Arabia); None for another
+    question."""
+    if not asks_country(query.text, query.language):
+        return None
+    asked = countries(query.text)
+    return [(start, end) for start, end, code in country_spans(sentence) if code not in asked]
 
 
 def _same_answer(span: str, answer: str) -> bool:

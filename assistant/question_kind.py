@@ -93,7 +93,7 @@ _ENGLISH = (
         # Run on the question as written: a capitalised word is a name ("Which Manchester City coach"
         # asks for a person, "At which Bangkok railway station" for a place).
         r"\bwhere\b|\b(?:which|what)\s+(?:\w+\s+){0,2}(?-i:city|town|country|province|region|island|station|"
-        r"hospital|stadium|airport|village|state|capital|district|county|prison)\b",
+        r"hospital|stadium|airport|village|state|capital|district|county|prison|nation)\b",
     ),
     (
         Kind.WHO,
@@ -105,6 +105,18 @@ _COMPILED = {
     "ar": [(kind, re.compile(pattern)) for kind, pattern in _ARABIC],
     "en": [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _ENGLISH],
 }
+
+
+# "في أي بلد", "ما هي الدولة التي", "what nationality": answered by a country's name or adjective.
+_ASKS_COUNTRY = {
+    "ar": re.compile(r"\bاي\s+(?:بلد|دوله|البلدان|الدول|البلاد)\b|\bما\s+(?:هي\s+)?(?:الدوله|البلد|جنسيه)\b"),
+    "en": re.compile(r"\b(?:which|what)\s+(?:\w+\s+){0,2}?(?:country|countries|nation|nations|nationality)\b", re.I),
+}
+
+
+def asks_country(question: str, language: str) -> bool:
+    """Whether ``question`` asks which country (or nationality)."""
+    return bool(_ASKS_COUNTRY[language].search(normalize_arabic(question) if language == "ar" else question))
 
 
 def question_kind(question: str, language: str) -> Kind:

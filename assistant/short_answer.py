@@ -142,15 +142,19 @@ def find_span(
     head: str = "",
     rarity: Rarity | None = None,
     months: frozenset[str] = frozenset(),
+    within: Sequence[tuple[int, int]] | None = None,
 ) -> Span | None:
     """The span of ``sentence`` that answers a question of ``kind``; ``known(norm, terms)`` says
     whether the question already holds a word, ``head`` is the search term of the noun the question
     asks about ("مدينة" in "في أي مدينة"), ``rarity`` how rare a term is in the archive (None:
-    not weighed), ``months`` the months the question names (``question_months``). None when the
-    sentence has no such span."""
+    not weighed), ``months`` the months the question names (``question_months``), ``within`` the
+    only places in ``sentence`` a span may be, by start and end (the countries it names, for a
+    question asking which country; None: anywhere). None when the sentence has no such span."""
     words = _words(sentence, known)
     dated_elsewhere = False
-    if kind in COUNT_KINDS:
+    if within is not None:
+        spans = _covering(words, within)
+    elif kind in COUNT_KINDS:
         spans = _number_spans(words, share=kind is Kind.SHARE, money=kind is Kind.MONEY)
         # A number dated to the question's month (or to none) is preferred; one dated elsewhere
         # stays only when it is all the sentence offers, and says so.
@@ -320,6 +324,16 @@ def _novel_runs(words: list[_Word], max_words: int, kind_is_name: bool) -> list[
             start = None
         if word is not None and start is None and _is_content(word) and not word.known:
             start = i
+    return spans
+
+
+def _covering(words: list[_Word], places: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For each place (start and end in the sentence), the words written there."""
+    spans = []
+    for start, end in places:
+        inside = [i for i, w in enumerate(words) if w.end > start and w.start < end]
+        if inside:
+            spans.append((inside[0], inside[-1]))
     return spans
 
 

@@ -1,6 +1,6 @@
 """assistant.countries: the countries a text names, from CLDR's names, in Arabic and English."""
 
-from assistant.countries import countries, english_countries
+from assistant.countries import countries, country_spans, english_countries
 
 
 def test_a_country_and_its_adjective_are_one_country_in_both_languages():
@@ -43,3 +43,15 @@ def test_an_english_country_name_has_its_arabic_names_and_adjectives():
     assert english_countries("German")[0].adjectives == ("الالماني", "الالمانيه")  # "أل" is no article here
     assert [c.text for c in english_countries("Microsoft's centres in Saudi Arabia")] == ["Saudi Arabia"]
     assert english_countries("Microsoft said in May") == english_countries("What was Ghandi's work called?") == []
+
+
+def test_where_a_text_names_each_country_by_name_or_adjective():
+    text = "شنت طائرات التحالف بقيادة السعودية غارات على الحديدة في اليمن، وقال الرئيس الكوري الجنوبي."
+    assert [(text[start:end], code) for start, end, code in country_spans(text)] == [
+        ("السعودية", "SA"),
+        ("اليمن،", "YE"),  # a word as written: the short answer cuts off its punctuation
+        ("الكوري الجنوبي.", "KR"),
+    ]
+    english = "The Saudi-led coalition struck Hodeidah in Yemen."
+    assert [english[start:end] for start, end, _ in country_spans(english)] == ["Saudi", "Yemen"]
+    assert country_spans("ترك منصبه في المنطقة الغربية") == []

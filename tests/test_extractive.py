@@ -99,6 +99,20 @@ def test_a_who_question_quotes_the_name_after_the_title_it_asks_about(news: Assi
     assert answer.answered and answer.short_answer == "سلمان الجميلي" and answer.answer_sentence == detail
 
 
+def test_a_country_question_is_answered_with_a_country_it_does_not_name(news: Assistant):
+    # Before, the short answer was the first new words beside the question's ("بقيادة").
+    struck = make_passage(
+        "وطالبت الأمم المتحدة بإبقاء ميناء الحديدة الحيوي مفتوحا أمام المساعدات. وجاء ذلك بعد أيام من غارة"
+        " شنتها قوات التحالف بقيادة السعودية على مدينة الحديدة الساحلية في اليمن، أسفرت عن مقتل مسؤول كبير."
+    )
+    for question, language in (
+        ("في أي بلد شنت قوات التحالف بقيادة السعودية غارة على مدينة الحديدة الساحلية؟", "ar"),
+        ("In which country did the Saudi-led coalition carry out an air strike on the port city of Hodeidah?", "en"),
+    ):
+        answer = news.answerer.answer(question, language, [struck])
+        assert answer.answered and answer.short_answer == "اليمن", question
+
+
 def test_an_english_near_miss_is_refused(news: Assistant):
     answer = news.ask("How many people were killed by the earthquake that struck the Philippine island of Mindanao?")
     assert not answer.answered and answer.language == "en"
@@ -155,13 +169,10 @@ def elections(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, mode
     return assistant
 
 
-@known_gap(
-    "the refusal model fitted since exact search (stop 38) sets no name floor across scripts: on XQuAD,"
-    " news-dev and ARCD together no floor refuses more unanswerable questions at the operating point"
-)
 def test_an_english_who_question_is_refused_when_its_span_across_scripts_is_common_words(elections: Assistant):
     """The near miss: the count began, the article names no winner. The question's words,
-    translated, leave "فرز الأصوات" (the count) as the span, and a name is never that common."""
+    translated, leave "فرز الأصوات" (the count) as the span, and a name is never that common: the
+    refusal model's name floor across scripts (0.65 since stop 41's refit; stops 38-40 fitted none)."""
     question = "Who won the run-off of Mali's presidential election?"
     counting = "بدأت مساء الأحد في مالي عملية فرز الأصوات في الدورة الثانية من الانتخابات الرئاسية."
     assert not elections.answerer.answer(question, "en", [make_passage(counting)]).answered

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.question_kind import Kind, question_head, question_head_word, question_kind
+from assistant.countries import countries, country_spans
+from assistant.question_kind import Kind, asks_country, question_head, question_head_word, question_kind
 from assistant.short_answer import find_span, question_months
 from eval.datasets import xquad
 from eval.span_check import archive_rarity, fit_rarity, gold_sentences, known_from
@@ -178,6 +179,36 @@ def test_a_where_question_without_a_noun_gets_the_place_after_its_preposition():
     question = "أين ولد فريدريش راتزل؟"
     sentence = "وُلد فريدريش راتزل عام 1844 في كارلسروه بألمانيا، ودرس علم الحيوان."
     assert short_answer(sentence, Kind.WHERE, known_from(question)) == "كارلسروه"
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "asks"),
+    [
+        ("في أي بلد يوجد معظم غابة الأمازون؟", "ar", True),
+        ("ما هي الدولة التي تحوي معظم غابة الأمازون؟", "ar", True),
+        ("قبالة سواحل أي دولة اعترضت قوات الأمن اليخت؟", "ar", True),
+        ("في أي بلدة عمانية سجلت أعلى درجة حرارة؟", "ar", False),  # a town
+        ("Which nation contains the majority of the Amazon forest?", "en", True),
+        ("What nationality is Hoesung Lee?", "en", True),
+        ("In which Thai province are the caves?", "en", False),
+    ],
+)
+def test_a_question_asking_which_country_is_told_from_one_asking_another_place(question, language, asks):
+    assert asks_country(question, language) is asks
+
+
+def test_a_country_question_gets_a_country_the_question_does_not_name():
+    """The coalition "led by Saudi Arabia" struck in Yemen: the span is a country the sentence names
+    and the question does not, wherever it stands, and none when the sentence names no other."""
+    question = "في أي بلد شن التحالف بقيادة السعودية غارات على مطار الحديدة؟"
+    sentence = "شن التحالف بقيادة السعودية غارات على مطار الحديدة غربي اليمن، وفق مصادر محلية."
+    places = [(start, end) for start, end, code in country_spans(sentence) if code not in countries(question)]
+    kind = question_kind(question, "ar")
+    assert short_answer(sentence, kind, known_from(question)) != "اليمن"  # without the places: the next new words
+    span = find_span(sentence, kind, known_from(question), within=places)
+    assert span and span.text == "اليمن"
+    only_asked = "شن التحالف بقيادة السعودية غارات على مطار الحديدة."
+    assert find_span(only_asked, kind, known_from(question), within=[]) is None
 
 
 def test_a_word_in_the_accusative_is_the_questions_own_word():
