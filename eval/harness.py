@@ -240,6 +240,12 @@ def run_from_cli(argv: Sequence[str], settings: Settings) -> int:
     )
     add_arguments(parser)
     args = parser.parse_args(argv)
+    # An ingest reports a missing file and goes on; an evaluation over it would score an empty
+    # archive as zeros that read like results.
+    missing = [str(p) for p in [*args.qa, *args.corpus] if not p.exists()]
+    if missing:
+        print(f"akhbar eval: no such file or folder: {', '.join(missing)}; nothing was scored", file=sys.stderr)
+        return 2
     ks = sorted({int(k) for k in args.k.split(",")})
     answerers = [name.strip() for name in (args.answerers or "").split(",") if name.strip()]
     report = evaluate(

@@ -49,6 +49,17 @@ def test_cli_writes_the_three_reports_with_the_baselines(settings, tmp_path: Pat
     assert "| akhbar-hybrid | all | 3 |" in result.stdout
 
 
+def test_a_missing_corpus_or_qa_file_is_named_and_nothing_is_scored(settings, tmp_path: Path):
+    """Before, a mistyped --corpus was skipped and the questions scored 0.000 over an empty archive."""
+    out = tmp_path / "out"
+    missing = tmp_path / "xquad-ar-articles.jsonl"
+    result = run_cli("eval", "--qa", str(QA), "--corpus", str(missing), "--out", str(out), settings=settings)
+    assert result.returncode == 2 and not out.exists()
+    assert result.stderr.strip() == f"akhbar eval: no such file or folder: {missing}; nothing was scored"
+    result = run_cli("eval", "--qa", str(missing), "--out", str(out), settings=settings)
+    assert result.returncode == 2 and str(missing) in result.stderr and not out.exists()
+
+
 def test_a_held_out_article_leaves_both_legs_and_its_question_is_refused(settings, assistant, tmp_path: Path):
     qa = tmp_path / "qa.jsonl"
     item = {"id": "tran", "question": NEAR_TOPIC, "lang": "ar", "article_id": "xquad-yuan_dynasty"}
