@@ -21,6 +21,7 @@ from prompts import load_prompt
 if TYPE_CHECKING:
     import socket
 
+    from assistant.service import Assistant
     from ingest.pipeline import IngestReport
 
 # Flags that override a setting of the same name (None = not given).
@@ -102,11 +103,24 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if removed else 1
 
 
-def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+def _archive(settings: Settings) -> Assistant:
+    """The assistant for a command that reads the archive. An empty archive is an error saying how to
+    fill it: otherwise every question reads "the archive holds no answer"."""
     from assistant.service import Assistant
 
+    assistant = Assistant.from_settings(settings)
+    if not assistant.store.count():
+        raise RuntimeError(f"{_empty_archive(settings)}; add articles first: akhbar ingest PATH")
+    return assistant
+
+
+def _empty_archive(settings: Settings) -> str:
+    return f"the archive is empty (collection '{settings.collection}' at {settings.chroma_url or settings.data_dir})"
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     filters = _filters(args)  # a bad date fails here, before the model loads
-    answer = Assistant.from_settings(settings).ask(args.question, history=args.history or (), filters=filters)
+    answer = _archive(settings).ask(args.question, history=args.history or (), filters=filters)
     print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0
 
@@ -114,10 +128,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
-    from assistant.service import Assistant
-
     filters = _filters(args)
-    passages = Assistant.from_settings(settings).search(args.question, filters=filters)
+    passages = _archive(settings).search(args.question, filters=filters)
     if args.json:
         print(json.dumps([asdict(p) for p in passages], ensure_ascii=False, indent=2))
         return 0
@@ -167,7 +179,15 @@ def serve_one(settings: Settings, host: str, port: int) -> None:
     from assistant.api import close_chat_streams, create_app
     from assistant.service import Assistant
 
-    app = create_app(Assistant.from_settings(settings))
+    assistant = Assistant.from_settings(settings)
+    if not assistant.store.count():  # served all the same: POST /v1/articles may fill it
+        added = "akhbar ingest PATH, or POST /v1/articles"
+        print(
+            f"akhbar: {_empty_archive(settings)}; every question is refused until articles are added ({added})",
+            file=sys.stderr,
+            flush=True,
+        )
+    app = create_app(assistant)
 
     class Server(uvicorn.Server):
         async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
@@ -199,9 +219,7 @@ def cmd_llm_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
 
-    from assistant.service import Assistant
-
-    entries = Assistant.from_settings(settings).timeline(args.question, args.entries, _filters(args))
+    entries = _archive(settings).timeline(args.question, args.entries, _filters(args))
     if args.json:
         print(json.dumps([asdict(e) for e in entries], ensure_ascii=False, indent=2))
         return 0

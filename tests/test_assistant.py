@@ -112,6 +112,18 @@ def test_cli_ask_json(archive: Assistant, archive_settings):
     assert answer["citations"][0]["n"] == 1 and answer["passages"][0]["dense_score"] > 0
 
 
+def test_cli_asking_an_empty_archive_says_so_and_how_to_fill_it(settings, tmp_path: Path):
+    """Not "the archive holds no answer", which reads as a searched archive's verdict."""
+    empty = settings.model_copy(update={"data_dir": tmp_path})
+    for command in (("ask", "من فاز؟", "--json"), ("search", "من فاز؟"), ("timeline", "الانتخابات")):
+        result = run_cli(*command, settings=empty)
+        assert result.returncode == 2 and result.stdout == "", command
+        assert result.stderr == (
+            f"akhbar: error: the archive is empty (collection 'akhbar' at {tmp_path}); add articles first:"
+            " akhbar ingest PATH\n"
+        )
+
+
 def test_cli_error_is_one_line(tmp_path: Path):
     result = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ask", "سؤال", "--data-dir", str(tmp_path), "--model", "no/such-model"],
