@@ -57,9 +57,10 @@ def arcd(out: Path, shared: Path = SHARED) -> QASet:
     return QASet("arcd", (qa_path,), (corpus,))
 
 
-def fold_of(key: str) -> int:
-    """Which half of a two-fold split an article (its id) falls in, the same in every script."""
-    return hashlib.sha1(key.encode()).digest()[0] % 2
+def fold_of(key: str, split: int = 0) -> int:
+    """Which half of a two-fold split an article (its id) falls in, the same in every script; each
+    ``split`` (0-19) halves the articles independently of the others."""
+    return hashlib.sha1(key.encode()).digest()[split] % 2
 
 
 def _require(folder: Path) -> Path:

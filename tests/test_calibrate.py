@@ -14,7 +14,9 @@ def case(
     coverage = float(np.clip(rng.normal(0.7 if close else 0.3, 0.1), 0, 1))
     asks_name = name_rarity is not None
     evidence = Evidence(cosine, coverage, coverage, coverage, True, 0.5, 0.5, asks_name, cross, name_rarity=name_rarity)
-    item = QAItem(id="q", question="?", lang="ar", answers=["x"] if answerable else [], unanswerable=not answerable)
+    # Each question its own article: the floor is chosen on halves of the articles.
+    article = f"a{rng.integers(1 << 30)}"
+    item = QAItem(id=article, question="?", lang="ar", answers=["x"] if answerable else [], unanswerable=not answerable)
     return Case(domain, item, [], 0, evidence, cross)
 
 
