@@ -49,6 +49,9 @@ class Evidence:
     # number only ("تيانقونغ-1" for "تيانقونغ-2"; assistant.identifiers), or never the country
     # asked about and another in its headline or in this sentence (assistant.countries).
     names_another: bool = False
+    # How rare a word written once in the archive is (Query.rarest): no name is rarer, so a floor
+    # above it would refuse every who-question of a small archive (one of 4 chunks: 0.52).
+    rarest: float = 1.0
 
     def features(self) -> list[float]:
         return [float(x) for x in astuple(self)[: len(FEATURES)]]
@@ -66,7 +69,7 @@ def lacks_the_kind_asked(evidence: Evidence, name_rarity_floor: float) -> bool:
     figure for June's) is never the answer."""
     if evidence.asks_count and (not evidence.has_span or evidence.dated_elsewhere):
         return True
-    return evidence.name_rarity is not None and evidence.name_rarity < name_rarity_floor
+    return evidence.name_rarity is not None and evidence.name_rarity < min(name_rarity_floor, evidence.rarest)
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ class ExtractiveAnswerer:
                 name_rarity=(span.peak_rarity if span else 0.0) if asks_person else None,
                 dated_elsewhere=bool(span and span.dated_elsewhere),
                 names_another=elsewhere[rank] or headline_names[rank] or (unasked[rank] and bool(countries(sentence))),
+                rarest=query.rarest,
             )
             text = span.text if span else ""
             after_head = kind in HEADED_KINDS and bool(span and span.after_head)

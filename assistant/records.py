@@ -31,6 +31,7 @@ class Query:
     # A cross-lingual question's words (lower case) -> the archive's terms for their translations,
     # through the glossary: "island" -> ("جزير",). Empty for a question in the archive's language.
     translations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rarest: float = 1.0  # the rarity of a term written in one chunk of that archive (below 1 when it is small)
 
 
 @dataclass(frozen=True)

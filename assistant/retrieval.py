@@ -140,6 +140,7 @@ class Retriever:
             vector=self.query_vector(question),
             rarity=lexical.rarity,
             translations=translations,
+            rarest=lexical.rarity_once(),
         )
 
     def _translations(

@@ -188,6 +188,11 @@ class LexicalSnapshot:
         """``idf(term)`` over the highest idf (a term the archive lacks): 0-1."""
         return self.idf(term) / lucene_idf(max(self.size, 1), 0)
 
+    def rarity_once(self) -> float:
+        """The rarity of a term written in one chunk: near 1 in a large archive, 0.52 in one of 4 chunks."""
+        size = max(self.size, 1)
+        return lucene_idf(size, 1) / lucene_idf(size, 0)
+
     def search(self, query: str, n: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
         """Up to ``n`` (chunk id, BM25 score) pairs, best first; only positive scores."""
         terms = list(dict.fromkeys(analyze(query)))

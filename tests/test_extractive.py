@@ -41,6 +41,14 @@ def test_a_name_question_gets_the_name(news: Assistant):
     assert answer.answered and "فوزي البنزرتي" in answer.short_answer
 
 
+def test_a_who_question_over_a_small_archive_is_answered_with_the_name(news: Assistant):
+    """Three chunks: a word written in one of them has rarity 0.47, under the name floor (0.55) that
+    a large archive's names clear; the floor never asks for more than a word written once."""
+    answer = news.ask("من الرئيس الإندونيسي الذي أعلن أن الحكومة ستخصص أموالا لإعادة إعمار المنازل المدمرة؟")
+    assert answer.answered and answer.short_answer == "جوكو ويدودو"
+    assert news.retriever.query("من الرئيس؟").rarest < news.answerer.refusal.name_rarity_floor
+
+
 def test_the_same_kind_of_event_in_another_country_is_refused(news: Assistant):
     answer = news.ask("كم عدد قتلى الزلزال الذي ضرب جزيرة مينداناو الفلبينية؟")
     assert not answer.answered and answer.citations == [] and answer.short_answer == ""
