@@ -244,8 +244,7 @@ def run_from_cli(argv: Sequence[str], settings: Settings) -> int:
     # archive as zeros that read like results.
     missing = [str(p) for p in [*args.qa, *args.corpus] if not p.exists()]
     if missing:
-        print(f"akhbar eval: no such file or folder: {', '.join(missing)}; nothing was scored", file=sys.stderr)
-        return 2
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}; nothing was scored")
     ks = sorted({int(k) for k in args.k.split(",")})
     answerers = [name.strip() for name in (args.answerers or "").split(",") if name.strip()]
     report = evaluate(

@@ -55,7 +55,7 @@ def test_a_missing_corpus_or_qa_file_is_named_and_nothing_is_scored(settings, tm
     missing = tmp_path / "xquad-ar-articles.jsonl"
     result = run_cli("eval", "--qa", str(QA), "--corpus", str(missing), "--out", str(out), settings=settings)
     assert result.returncode == 2 and not out.exists()
-    assert result.stderr.strip() == f"akhbar eval: no such file or folder: {missing}; nothing was scored"
+    assert result.stderr == f"akhbar: error: no such file or folder: {missing}; nothing was scored\n"
     result = run_cli("eval", "--qa", str(missing), "--out", str(out), settings=settings)
     assert result.returncode == 2 and str(missing) in result.stderr and not out.exists()
 
