@@ -107,13 +107,15 @@ class ExtractiveAnswerer:
         wanted = identifiers(query.text)
         elsewhere = [contradicts(f"{p.headline}\n{p.text}", wanted, query.cross_lingual) for p in passages]
         asked = countries(query.text)
+        asks_which_country = asks_country(query.text, query.language)
         # A passage that never names the country asked about is about another when its headline,
         # or the sentence, names one.
         unasked = [bool(asked) and not countries(f"{p.headline}\n{p.text}", loose=True) & asked for p in passages]
         headline_names = [unasked[rank] and bool(countries(p.headline)) for rank, p in enumerate(passages)]
         scored = []
         for (rank, pos, sentence), cosine in zip(found, cosines):
-            span = find_span(sentence, kind, known, head, query.rarity, months, _country_places(query, sentence))
+            within = _other_countries(sentence, asked) if asks_which_country else None
+            span = find_span(sentence, kind, known, head, query.rarity, months, within)
             evidence = Evidence(
                 cosine=float(cosine),
                 sentence_coverage=weighted_coverage(query.terms, frozenset(analyze(sentence))),
@@ -248,16 +250,13 @@ class ExtractiveAnswerer:
 
         kind = question_kind(query.text, query.language)
         months = question_months(query.text)
-        return find_span(sentence, kind, known, head, query.rarity, months, _country_places(query, sentence))
+        within = _other_countries(sentence, countries(query.text)) if asks_country(query.text, query.language) else None
+        return find_span(sentence, kind, known, head, query.rarity, months, within)
 
 
-def _country_places(query: Query, sentence: str) -> list[tuple[int, int]] | None:
-    """For a question asking which country, where ``sentence`` names one the question does not
-    (the coalition "led by Saudi Arabia" struck in Yemen, not in Saudi Arabia); None for another
-    question."""
-    if not asks_country(query.text, query.language):
-        return None
-    asked = countries(query.text)
+def _other_countries(sentence: str, asked: frozenset[str]) -> list[tuple[int, int]]:
+    """Where ``sentence`` names a country other than those ``asked`` about: the answers to a
+    question asking which country (the coalition "led by Saudi Arabia" struck in Yemen)."""
     return [(start, end) for start, end, code in country_spans(sentence) if code not in asked]
 
 

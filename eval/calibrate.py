@@ -85,24 +85,30 @@ def fit(cases: Sequence[Case]) -> RefusalModel:
 def _fit_side(chosen: Sequence[Case], floors: Sequence[float]) -> tuple[tuple[float, ...], float]:
     """The weights for ``chosen``, bias moved to the operating point, and its floor of ``floors``."""
     floor = _held_out_floor(chosen, floors)
-    model, cut = _fit_at(chosen, floor)
+    model = _regression(chosen)
+    cut = _cut(chosen, model, floor)
     return (float(model.intercept_[0]) - cut, *map(float, model.coef_[0])), floor
 
 
-def _fit_at(chosen: Sequence[Case], floor: float) -> tuple[LogisticRegression, float]:
-    """The regression over ``chosen`` and the cut on its decision value at the operating point,
-    the rules refusing with ``floor``."""
+def _regression(chosen: Sequence[Case]) -> LogisticRegression:
+    """The logistic regression over ``chosen``, each domain weighing the same."""
     x = np.array([c.evidence.features() for c in chosen])
     answerable = np.array([not c.item.unanswerable for c in chosen])
     domains = np.array([c.domain for c in chosen])
     per_domain = {d: int((domains == d).sum()) for d in set(domains)}
     weights = np.array([len(chosen) / (len(per_domain) * per_domain[d]) for d in domains])
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-    z = model.fit(x, answerable, sample_weight=weights).decision_function(x)
+    return LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit(x, answerable, sample_weight=weights)
+
+
+def _cut(chosen: Sequence[Case], model: LogisticRegression, floor: float) -> float:
+    """The cut on ``model``'s decision value at the operating point over ``chosen``, the rules
+    refusing with ``floor``."""
+    z = model.decision_function(np.array([c.evidence.features() for c in chosen]))
+    answerable = np.array([not c.item.unanswerable for c in chosen])
     ruled = np.array([lacks_the_kind_asked(c.evidence, floor) for c in chosen])
     ruled_share = float(ruled[answerable].mean())
     rest = max(0.0, (TARGET_WRONGLY_REFUSED - ruled_share) / (1 - ruled_share))
-    return model, float(np.quantile(z[answerable & ~ruled], rest))
+    return float(np.quantile(z[answerable & ~ruled], rest))
 
 
 def _held_out_floor(chosen: Sequence[Case], floors: Sequence[float]) -> float:
@@ -112,15 +118,16 @@ def _held_out_floor(chosen: Sequence[Case], floors: Sequence[float]) -> float:
     across scripts went from none to 0.65 at stop 41 by one news-dev question; held out, none
     refuses the most in this split and in two others tried (README, Evaluation)."""
     halves = [_article_fold(c.item, split=1) for c in chosen]
-    refused: dict[float, dict[str, list[bool]]] = {}
-    for floor in floors:
-        by_domain = refused.setdefault(floor, {})
-        for half in (0, 1):
-            model, cut = _fit_at([c for c, h in zip(chosen, halves) if h != half], floor)
-            scored = [c for c, h in zip(chosen, halves) if h == half and c.item.unanswerable]
-            z = model.decision_function(np.array([c.evidence.features() for c in scored]))
+    refused: dict[float, dict[str, list[bool]]] = {floor: {} for floor in floors}
+    for half in (0, 1):
+        fitted = [c for c, h in zip(chosen, halves) if h != half]
+        model = _regression(fitted)
+        scored = [c for c, h in zip(chosen, halves) if h == half and c.item.unanswerable]
+        z = model.decision_function(np.array([c.evidence.features() for c in scored]))
+        for floor in floors:
+            cut = _cut(fitted, model, floor)
             for case, value in zip(scored, z):
-                by_domain.setdefault(case.domain, []).append(
+                refused[floor].setdefault(case.domain, []).append(
                     bool(value < cut or lacks_the_kind_asked(case.evidence, floor))
                 )
     share = {floor: float(np.mean([np.mean(r) for r in by_domain.values()])) for floor, by_domain in refused.items()}
