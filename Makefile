@@ -7,8 +7,10 @@ CORPUS := eval/data
 SHARED := ../shared/data
 NEWS   := $(SHARED)/news-dev
 GLOSSARY := .akhbar/models/freedict-eng-ara
+ENCODER := .akhbar/models/intfloat__multilingual-e5-small
+READER  := .akhbar/models/akhbar-reader-e5-small
 
-.PHONY: install model glossary demo ingest chat test test-fast fuzz lint bench-ingest bench-retrieval bench-api bench-scale bench-live bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-news-grown eval-news-ant eval-refusal calibrate browser clean
+.PHONY: install model fetch glossary demo ingest chat test test-fast fuzz lint bench-ingest bench-retrieval bench-api bench-scale bench-live bench-llm bench-answer eval eval-answerers eval-xquad eval-news eval-news-grown eval-news-ant eval-refusal calibrate browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
@@ -20,8 +22,15 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-model: install glossary
+model: install glossary fetch $(READER)/reader.onnx
+
+fetch: install
 	$(AKHBAR) model fetch
+
+# The span reader, trained from the encoder on the bundled ARCD and XQuAD questions (about 7 minutes
+# on 2 cores; README, "The span reader"); trained again when its recipe changes.
+$(READER)/reader.onnx: eval/reader_training.py assistant/reader.py | fetch
+	$(PY) -m eval.reader_training --encoder $(ENCODER) --out $(READER)
 
 # FreeDict's English-Arabic dictionary (Debian's dict-freedict-eng-ara, GPL-2+): English questions'
 # common words in Arabic. Unpacked from the package without installing it, so no root is needed;

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from ingest.models import DEFAULT_MODEL
+from ingest.models import DEFAULT_MODEL, READER_FOLDER
 
 
 class Settings(BaseSettings):
@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     # question's rare words in sentence and passage, the rarest one missing, the kind of answer
     # asked for), fitted by `make calibrate` on XQuAD, news-dev and ARCD (README, Evaluation).
     refusal_model: Path | None = Field(None, description="fitted weights (JSON); default the bundled ones")
+    # The short answer: marked in the answering sentence by the span reader that `make model` trains
+    # (README, "The span reader"); without it, by rules alone.
+    reader_path: Path | None = Field(
+        None, description="span reader folder; default <model_cache>/akhbar-reader-e5-small"
+    )
     answer_threshold: float | None = Field(
         None, gt=0, lt=1, description="answer when P(answers) reaches this; lower answers more (default: fitted)"
     )
@@ -144,6 +149,10 @@ class Settings(BaseSettings):
     @property
     def glossary_dir(self) -> Path:
         return self.glossary_path or self.models_dir / "freedict-eng-ara"
+
+    @property
+    def reader_dir(self) -> Path:
+        return self.reader_path or self.models_dir / READER_FOLDER
 
     @property
     def lexical_dir(self) -> Path:

@@ -9,6 +9,7 @@ from ingest.model_build import build_from_pypi
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"  # the one model that can be rebuilt offline
+READER_FOLDER = "akhbar-reader-e5-small"  # the span reader, trained from it by `make model`
 
 
 class ModelMissingError(RuntimeError):

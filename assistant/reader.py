@@ -1,0 +1,87 @@
+"""The span reader: which words of the answering sentence answer the question, marked by a model.
+
+e5's encoder with a start/end head, trained by ``eval.reader_training`` (``make model``) on Arabic
+QA data with Arabic and English questions, and exported to ONNX: like the embedder, it runs on
+onnxruntime and the tokenizers library, so answering never imports torch. It reads one sentence,
+already chosen, so a question costs one short forward pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MODEL_FILE = "reader.onnx"  # inputs input_ids and attention_mask; outputs start_logits and end_logits
+TOKENIZER_FILE = "tokenizer.json"  # the trained tokenizer as the tokenizers library reads it
+MAX_TOKENS = 160  # question and sentence; a longer sentence is cut, its answer rarely that far in
+MAX_SPAN_TOKENS = 24
+_EDGE = re.compile(r"^[\s،,.:;؛!؟?\"'«»()\-]+|[\s،,.:;؛!؟?\"'«»()\-]+$")
+
+
+def question_text(question: str) -> str:
+    """The question as the reader reads it: with e5's query prompt."""
+    return f"query: {question}"
+
+
+@dataclass(frozen=True)
+class ReadSpan:
+    text: str
+    score: float  # its first token's start logit plus its last token's end logit
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One sentence as the reader saw it: a start and an end logit for each of its tokens."""
+
+    sentence: str
+    offsets: list[tuple[int, int]]  # each token's characters in the sentence
+    starts: list[float]
+    ends: list[float]
+
+    def best(self) -> ReadSpan | None:
+        """The best-scoring span of at most MAX_SPAN_TOKENS tokens, trimmed of edge punctuation."""
+        pairs = [
+            (self.starts[s] + self.ends[e], s, e)
+            for s in range(len(self.offsets))
+            for e in range(s, min(s + MAX_SPAN_TOKENS, len(self.offsets)))
+        ]
+        if not pairs:
+            return None
+        score, s, e = max(pairs)
+        text = _EDGE.sub("", self.sentence[self.offsets[s][0] : self.offsets[e][1]])
+        return ReadSpan(text, score) if text else None
+
+    def score(self, span: str) -> float | None:
+        """The score of ``span`` where the sentence first writes it; None where it does not."""
+        at = self.sentence.find(span) if span else -1
+        first = [t for t, (_, end) in enumerate(self.offsets) if end > at]
+        last = [t for t, (start, _) in enumerate(self.offsets) if start < at + len(span)]
+        if at < 0 or not first or not last:
+            return None
+        return self.starts[first[0]] + self.ends[last[-1]]
+
+
+class SpanReader:
+    def __init__(self, folder: Path) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.session = onnxruntime.InferenceSession(str(folder / MODEL_FILE), providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        self.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+        self.tokenizer.no_padding()
+
+    def read(self, question: str, sentence: str) -> Reading:
+        encoded = self.tokenizer.encode(question_text(question), sentence)
+        tokens = [t for t, part in enumerate(encoded.sequence_ids) if part == 1]
+        inputs = {"input_ids": np.array([encoded.ids]), "attention_mask": np.array([encoded.attention_mask])}
+        starts, ends = self.session.run(["start_logits", "end_logits"], inputs)
+        return Reading(
+            sentence,
+            [encoded.offsets[t] for t in tokens],
+            starts[0, tokens].tolist(),
+            ends[0, tokens].tolist(),
+        )
