@@ -9,10 +9,16 @@ already chosen, so a question costs one short forward pass.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
+    from tokenizers import Encoding, Tokenizer
 
 MODEL_FILE = "reader.onnx"  # inputs input_ids and attention_mask; outputs start_logits and end_logits
 TOKENIZER_FILE = "tokenizer.json"  # the trained tokenizer as the tokenizers library reads it
@@ -65,20 +71,37 @@ class Reading:
 
 
 class SpanReader:
-    def __init__(self, folder: Path) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
+    """Loaded on its first question (2 s, 470 MB): a server or a test that never answers never pays."""
 
-        self.session = onnxruntime.InferenceSession(str(folder / MODEL_FILE), providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
-        self.tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
-        self.tokenizer.no_padding()
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = threading.Lock()
+        self._loaded: tuple[InferenceSession, Tokenizer] | None = None
+
+    def _model(self) -> tuple[InferenceSession, Tokenizer]:
+        with self._lock:
+            if self._loaded is None:
+                import onnxruntime
+                from tokenizers import Tokenizer
+
+                model = str(self.folder / MODEL_FILE)
+                session = onnxruntime.InferenceSession(model, providers=["CPUExecutionProvider"])
+                tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+                tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+                tokenizer.no_padding()
+                self._loaded = session, tokenizer
+            return self._loaded
+
+    def tokens(self, question: str, sentence: str) -> Encoding:
+        """The question and sentence as the reader reads them."""
+        return self._model()[1].encode(question_text(question), sentence)
 
     def read(self, question: str, sentence: str) -> Reading:
-        encoded = self.tokenizer.encode(question_text(question), sentence)
+        session = self._model()[0]
+        encoded = self.tokens(question, sentence)
         tokens = [t for t, part in enumerate(encoded.sequence_ids) if part == 1]
         inputs = {"input_ids": np.array([encoded.ids]), "attention_mask": np.array([encoded.attention_mask])}
-        starts, ends = self.session.run(["start_logits", "end_logits"], inputs)
+        starts, ends = session.run(["start_logits", "end_logits"], inputs)
         return Reading(
             sentence,
             [encoded.offsets[t] for t in tokens],

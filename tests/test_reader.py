@@ -7,7 +7,7 @@ from conftest import MODELS
 from transformers import AutoTokenizer
 
 from assistant.extractive import READER_MARGIN, reader_or_rule
-from assistant.reader import MAX_SPAN_TOKENS, MODEL_FILE, Reading, SpanReader, question_text
+from assistant.reader import MAX_SPAN_TOKENS, MODEL_FILE, Reading, SpanReader
 from eval.reader_training import Example, arcd_examples, encode, in_sentence, train, xquad_examples
 from ingest.models import READER_FOLDER
 
@@ -81,7 +81,7 @@ def test_training_saves_a_reader_that_loads(tmp_path: Path, model_dir: Path):
     assert len(reading.starts) == len(reading.offsets) > 0
     # at run time the sentence is cut into the tokens it was trained on
     trained = encode(AutoTokenizer.from_pretrained(model_dir), examples[:1])
-    ran = reader.tokenizer.encode(question_text(examples[0].question), examples[0].sentence)
+    ran = reader.tokens(examples[0].question, examples[0].sentence)
     assert trained["input_ids"][0].tolist() == ran.ids
 
 
