@@ -28,12 +28,10 @@ from transformers import (
 )
 
 from assistant.reader import MAX_TOKENS, MODEL_FILE, TOKENIZER_FILE, question_text
-from eval.datasets import REPO, fold_of
+from eval.datasets import REPO, fold_of, xquad
 from ingest.chunking import split_sentences
 
 ARCD = REPO / "eval/data/arcd-train.json"
-XQUAD_ARTICLES = REPO / "eval/data/xquad-ar-articles.jsonl"
-XQUAD_QA = (REPO / "eval/qa/xquad.dev.ar.jsonl", REPO / "eval/qa/xquad.dev.en-ar.jsonl")
 SEED = 0
 BATCH = 16
 EPOCHS = 2
@@ -72,10 +70,11 @@ def arcd_examples(path: Path = ARCD) -> Iterator[Example]:
 def xquad_examples(exclude_fold: int | None = None) -> Iterator[Example]:
     """XQuAD's questions with the first place their answer is written in its paragraph."""
     bodies = {}
-    for line in XQUAD_ARTICLES.read_text(encoding="utf-8").splitlines():
+    xquad_set = xquad()
+    for line in xquad_set.corpus[0].read_text(encoding="utf-8").splitlines():
         article = json.loads(line)
         bodies[article["id"]] = article["body"].split("\n\n")
-    for path in XQUAD_QA:
+    for path in xquad_set.qa:
         for line in path.read_text(encoding="utf-8").splitlines():
             qa = json.loads(line)
             if exclude_fold is not None and fold_of(qa["article_id"]) == exclude_fold:
