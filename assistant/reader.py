@@ -2,14 +2,16 @@
 
 e5's encoder with a start/end head, trained by ``eval.reader_training`` (``make model``) on Arabic
 QA data with Arabic and English questions, and exported to ONNX: like the embedder, it runs on
-onnxruntime and the tokenizers library, so answering never imports torch. It reads one sentence,
-already chosen, so a question costs one short forward pass.
+onnxruntime and the tokenizers library, so answering never imports torch. It reads the few
+sentences that may answer in one short batch, and scores no answer too (the [CLS] token, trained on
+sentences that do not answer), so it can tell which of them answers and whether any does.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +48,12 @@ class Reading:
     offsets: list[tuple[int, int]]  # each token's characters in the sentence
     starts: list[float]
     ends: list[float]
+    null: float  # the score of no answer in this sentence: [CLS]'s start plus end logit
+
+    def answers(self) -> float:
+        """How far the best span outscores no answer: above 0, the reader finds the answer here."""
+        best = self.best()
+        return (best.score if best else self.null) - self.null
 
     def best(self) -> ReadSpan | None:
         """The best-scoring span of at most MAX_SPAN_TOKENS tokens, trimmed of edge punctuation."""
@@ -96,15 +104,29 @@ class SpanReader:
         """The question and sentence as the reader reads them."""
         return self._model()[1].encode(question_text(question), sentence)
 
-    def read(self, question: str, sentence: str) -> Reading:
+    def read(self, question: str, sentences: Sequence[str]) -> list[Reading]:
+        """Each of ``sentences`` read for ``question``, in one batch."""
+        if not sentences:
+            return []
         session = self._model()[0]
-        encoded = self.tokens(question, sentence)
-        tokens = [t for t, part in enumerate(encoded.sequence_ids) if part == 1]
-        inputs = {"input_ids": np.array([encoded.ids]), "attention_mask": np.array([encoded.attention_mask])}
-        starts, ends = session.run(["start_logits", "end_logits"], inputs)
-        return Reading(
-            sentence,
-            [encoded.offsets[t] for t in tokens],
-            starts[0, tokens].tolist(),
-            ends[0, tokens].tolist(),
-        )
+        encoded = [self.tokens(question, s) for s in sentences]
+        width = max(len(e.ids) for e in encoded)
+        ids = np.zeros((len(encoded), width), dtype=np.int64)
+        mask = np.zeros((len(encoded), width), dtype=np.int64)
+        for row, e in enumerate(encoded):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = e.attention_mask
+        starts, ends = session.run(["start_logits", "end_logits"], {"input_ids": ids, "attention_mask": mask})
+        readings = []
+        for row, (sentence, e) in enumerate(zip(sentences, encoded)):
+            tokens = [t for t, part in enumerate(e.sequence_ids) if part == 1]
+            readings.append(
+                Reading(
+                    sentence,
+                    [e.offsets[t] for t in tokens],
+                    starts[row, tokens].tolist(),
+                    ends[row, tokens].tolist(),
+                    float(starts[row, 0] + ends[row, 0]),
+                )
+            )
+        return readings

@@ -1,10 +1,12 @@
 """Train the span reader: e5's encoder with a start/end head, fine-tuned to mark the answer in a sentence.
 
 ``python -m eval.reader_training --out DIR`` (run by ``make model``) builds it from the local e5
-folder and the bundled Arabic QA data, with a fixed seed, on a CPU in a few minutes: ARCD train
+folder and the bundled Arabic QA data, with a fixed seed, on a CPU in about a quarter of an hour: ARCD train
 (Arabic questions) and XQuAD dev (the same questions in Arabic and in English, over Arabic text),
-so that English questions learn to point into Arabic sentences. ``--exclude-fold`` leaves out half
-of XQuAD's articles (``fold_of``), to score the reader on the other half.
+so that English questions learn to point into Arabic sentences. Each question is read with the
+sentence that answers it and with one that does not, so the reader learns to say which does.
+``--exclude-fold`` leaves out half of XQuAD's articles (``fold_of``), to score the reader on the
+other half.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from transformers import (
 
 from assistant.reader import MAX_TOKENS, MODEL_FILE, TOKENIZER_FILE, question_text
 from eval.datasets import REPO, fold_of, xquad
+from ingest.arabic import analyze, normalize_arabic
 from ingest.chunking import split_sentences
 
 ARCD = REPO / "eval/data/arcd-train.json"
@@ -38,23 +41,35 @@ EPOCHS = 2
 LEARNING_RATE = 1e-4
 
 
+NO_ANSWER = -1  # an example's start and end where its sentence does not answer: the target is [CLS]
+
+
 @dataclass(frozen=True)
 class Example:
     question: str
     sentence: str
-    start: int  # of the answer in the sentence
+    start: int  # of the answer in the sentence, or NO_ANSWER
     end: int
 
 
-def in_sentence(question: str, paragraph: str, answer: str, start: int) -> Example | None:
-    """The example as the reader meets it: the question and the one sentence that holds its answer."""
+def in_sentence(question: str, paragraph: str, answer: str, start: int) -> list[Example]:
+    """The examples as the reader meets them: the question with the one sentence that holds its
+    answer, and with the paragraph's sentence that shares most words with the question yet does not
+    answer it (the lead that restates a question), which the reader learns to mark as no answer."""
     offset = 0
+    positive, others = None, []
     for sentence in split_sentences(paragraph):
         at = paragraph.find(sentence, offset)
         offset = at + len(sentence)
         if at <= start and start + len(answer) <= offset:
-            return Example(question, sentence, start - at, start - at + len(answer))
-    return None
+            positive = Example(question, sentence, start - at, start - at + len(answer))
+        elif normalize_arabic(answer) not in normalize_arabic(sentence):
+            others.append(sentence)
+    if positive is None:
+        return []
+    asked = set(analyze(question))
+    negatives = sorted(others, key=lambda s: -len(asked & set(analyze(s))))[:1]
+    return [positive, *(Example(question, s, NO_ANSWER, NO_ANSWER) for s in negatives)]
 
 
 def arcd_examples(path: Path = ARCD) -> Iterator[Example]:
@@ -63,8 +78,7 @@ def arcd_examples(path: Path = ARCD) -> Iterator[Example]:
             for qa in paragraph["qas"]:
                 answer = qa["answers"][0]
                 question = qa["question"].strip(" -")
-                if example := in_sentence(question, paragraph["context"], answer["text"], answer["answer_start"]):
-                    yield example
+                yield from in_sentence(question, paragraph["context"], answer["text"], answer["answer_start"])
 
 
 def xquad_examples(exclude_fold: int | None = None) -> Iterator[Example]:
@@ -82,8 +96,8 @@ def xquad_examples(exclude_fold: int | None = None) -> Iterator[Example]:
             paragraph = bodies[qa["article_id"]][qa["paragraph"]]
             answer = qa["answers"][0]
             start = paragraph.find(answer)
-            if start >= 0 and (example := in_sentence(qa["question"], paragraph, answer, start)):
-                yield example
+            if start >= 0:
+                yield from in_sentence(qa["question"], paragraph, answer, start)
 
 
 def encode(tokenizer: PreTrainedTokenizerBase, examples: Sequence[Example]) -> BatchEncoding:
@@ -100,7 +114,8 @@ def encode(tokenizer: PreTrainedTokenizerBase, examples: Sequence[Example]) -> B
 
 
 def _targets(examples: Sequence[Example], tokenizer: PreTrainedTokenizerBase) -> dict[str, torch.Tensor]:
-    """Token positions of each answer's first and last token (0, the [CLS], when truncation cut it)."""
+    """Token positions of each answer's first and last token (0, the [CLS], where the sentence does not
+    answer or truncation cut the answer)."""
     batch = encode(tokenizer, examples)
     starts, ends = [], []
     for i, example in enumerate(examples):
@@ -108,7 +123,7 @@ def _targets(examples: Sequence[Example], tokenizer: PreTrainedTokenizerBase) ->
         spans = batch["offset_mapping"][i]
         first = [t for t in tokens if spans[t][1] > example.start]
         last = [t for t in tokens if spans[t][0] < example.end]
-        found = first and last and first[0] <= last[-1]
+        found = example.start != NO_ANSWER and first and last and first[0] <= last[-1]
         starts.append(first[0] if found else 0)
         ends.append(last[-1] if found else 0)
     batch.pop("offset_mapping")

@@ -8,7 +8,7 @@ from transformers import AutoTokenizer
 
 from assistant.extractive import READER_MARGIN, reader_or_rule
 from assistant.reader import MAX_SPAN_TOKENS, MODEL_FILE, Reading, SpanReader
-from eval.reader_training import Example, arcd_examples, encode, in_sentence, train, xquad_examples
+from eval.reader_training import NO_ANSWER, Example, arcd_examples, encode, in_sentence, train, xquad_examples
 from ingest.models import READER_FOLDER
 
 SENTENCE = "فاز الروائي إبراهيم نصر الله بالجائزة، في حفل أقيم بلندن."
@@ -22,7 +22,7 @@ def reading(starts: dict[str, float], ends: dict[str, float]) -> Reading:
         at = SENTENCE.index(word, at)
         offsets.append((at, at + len(word)))
         at += len(word)
-    return Reading(SENTENCE, offsets, [starts.get(w, -10.0) for w in WORDS], [ends.get(w, -10.0) for w in WORDS])
+    return Reading(SENTENCE, offsets, [starts.get(w, -10.0) for w in WORDS], [ends.get(w, -10.0) for w in WORDS], 0.0)
 
 
 def test_the_best_span_is_the_highest_start_and_end_trimmed_of_punctuation():
@@ -36,8 +36,17 @@ def test_a_span_longer_than_the_limit_is_never_chosen():
     offsets = [(i * 5, i * 5 + 4) for i in range(MAX_SPAN_TOKENS + 5)]
     starts = [9.0] + [0.0] * (MAX_SPAN_TOKENS + 4)
     ends = [0.0] * (MAX_SPAN_TOKENS + 4) + [9.0]
-    best = Reading(long, offsets, starts, ends).best()
+    best = Reading(long, offsets, starts, ends, 0.0).best()
     assert best is not None and best.score == 9.0  # the start with the nearest end it may reach
+
+
+def test_how_surely_it_answers_is_the_best_span_against_no_answer():
+    starts, ends = {"إبراهيم": 5.0}, {"الله": 2.0}
+    offsets = reading(starts, ends).offsets
+    sure = Reading(SENTENCE, offsets, [starts.get(w, -10.0) for w in WORDS], [ends.get(w, -10.0) for w in WORDS], 3.0)
+    assert sure.answers() == 4.0
+    unsure = Reading(SENTENCE, offsets, sure.starts, sure.ends, 9.0)
+    assert unsure.answers() == -2.0
 
 
 def test_a_span_is_scored_where_the_sentence_writes_it():
@@ -54,18 +63,28 @@ def test_the_rule_span_stands_when_the_reader_scores_it_nearly_as_high():
     assert reader_or_rule(far, "") == "إبراهيم نصر الله"  # no rule span: the reader's
 
 
-def test_a_training_example_is_the_sentence_that_holds_the_answer():
-    paragraph = "ولد الكاتب في القاهرة. ونال جائزة نوبل عام 1988 عن رواياته."
-    example = in_sentence("متى نال جائزة نوبل؟", paragraph, "1988", paragraph.index("1988"))
-    assert example == Example("متى نال جائزة نوبل؟", "ونال جائزة نوبل عام 1988 عن رواياته.", 20, 24)
-    assert example.sentence[example.start : example.end] == "1988"
+def test_a_training_example_is_the_sentence_that_holds_the_answer_and_the_one_most_like_the_question():
+    paragraph = "ولد الكاتب في القاهرة. ونال جائزة نوبل عام 1988 عن رواياته. وكتب عن جائزة نوبل مقالا. وتوفي عام 2006."
+    question = "متى نال الكاتب جائزة نوبل؟"
+    positive, negative = in_sentence(question, paragraph, "1988", paragraph.index("1988"))
+    assert positive == Example(question, "ونال جائزة نوبل عام 1988 عن رواياته.", 20, 24)
+    assert positive.sentence[positive.start : positive.end] == "1988"
+    assert negative == Example(question, "وكتب عن جائزة نوبل مقالا.", NO_ANSWER, NO_ANSWER)
+
+
+def test_a_sentence_that_also_writes_the_answer_is_never_a_negative():
+    paragraph = "نال جائزة نوبل عام 1988. وفي عام 1988 نال جائزة نوبل كاتب عربي."
+    examples = in_sentence("متى نال جائزة نوبل؟", paragraph, "1988", paragraph.index("1988"))
+    assert [e.start for e in examples] == [paragraph.index("1988")]
 
 
 def test_the_bundled_questions_train_it_in_arabic_and_english():
     arcd = list(arcd_examples())
     xquad = list(xquad_examples())
-    assert len(arcd) > 550 and len(xquad) > 1150
-    assert all(e.sentence[e.start : e.end] for e in arcd + xquad)
+    assert len(arcd) > 1000 and len(xquad) > 2300
+    answered = [e for e in arcd + xquad if e.start != NO_ANSWER]
+    assert all(e.sentence[e.start : e.end] for e in answered)
+    assert len(answered) > 1750 and len(arcd + xquad) - len(answered) > 1500  # a negative for most
     assert any(e.question.isascii() for e in xquad)  # English questions over Arabic sentences
     held_out = list(xquad_examples(exclude_fold=1))
     assert 0.3 * len(xquad) < len(held_out) < 0.7 * len(xquad)
@@ -77,7 +96,7 @@ def test_training_saves_a_reader_that_loads(tmp_path: Path, model_dir: Path):
     out = train(model_dir, examples, tmp_path / "reader", epochs=1)
     assert not (tmp_path / "reader.partial").exists()
     reader = SpanReader(out)
-    reading = reader.read(examples[0].question, examples[0].sentence)
+    (reading,) = reader.read(examples[0].question, [examples[0].sentence])
     assert len(reading.starts) == len(reading.offsets) > 0
     # at run time the sentence is cut into the tokens it was trained on
     trained = encode(AutoTokenizer.from_pretrained(model_dir), examples[:1])
@@ -111,5 +130,5 @@ def reader() -> SpanReader:
     ],
 )
 def test_the_trained_reader_marks_the_name_asked_for(reader: SpanReader, question: str, sentence: str, answer: str):
-    best = reader.read(question, sentence).best()
+    best = reader.read(question, [sentence])[0].best()
     assert best is not None and answer in best.text and len(best.text) < len(answer) + 12
