@@ -33,6 +33,7 @@ from assistant.reader import MAX_TOKENS, MODEL_FILE, TOKENIZER_FILE, question_te
 from eval.datasets import REPO, fold_of, xquad
 from ingest.arabic import analyze, normalize_arabic
 from ingest.chunking import split_sentences
+from ingest.onnx_embedder import trace
 
 ARCD = REPO / "eval/data/arcd-train.json"
 SEED = 0
@@ -177,18 +178,7 @@ def export(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, folder: P
             return out.start_logits, out.end_logits
 
     sample = encode(tokenizer, [Example("من؟", "نص قصير.", 0, 3)])
-    axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad():
-        torch.onnx.export(
-            Logits(),
-            (sample["input_ids"], sample["attention_mask"]),
-            str(folder / MODEL_FILE),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["start_logits", "end_logits"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "start_logits": axes, "end_logits": axes},
-            opset_version=17,
-            dynamo=False,
-        )
+    trace(Logits(), sample, ["start_logits", "end_logits"], folder / MODEL_FILE)
     tokenizer.backend_tokenizer.save(str(folder / TOKENIZER_FILE))  # as transformers cuts text, not as rebuilt
 
 

@@ -14,12 +14,16 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ingest.part_vectors import Offsets, embed_with_parts
+
+if TYPE_CHECKING:
+    import torch
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 # fp32 with attention, GELU and layer norms fused: 1.17x torch's passages/s on 2 cores (README)
@@ -99,15 +103,23 @@ def _export_fp32(folder: Path, target: Path) -> None:
 
     tokenizer = AutoTokenizer.from_pretrained(str(folder))
     sample = tokenizer(["passage: نص قصير", "passage: a"], padding=True, return_tensors="pt")
+    trace(Hidden(), sample, ["last_hidden_state"], target)
+
+
+def trace(module: torch.nn.Module, sample: Mapping[str, torch.Tensor], outputs: Sequence[str], target: Path) -> None:
+    """``module`` traced to ONNX at ``target``: ``input_ids`` and ``attention_mask`` in, ``outputs``
+    out, each with free batch and token axes (the embedder's graph and the span reader's)."""
+    import torch
+
     axes = {0: "batch", 1: "tokens"}
     with torch.no_grad():
         torch.onnx.export(
-            Hidden(),
+            module,
             (sample["input_ids"], sample["attention_mask"]),
             str(target),
             input_names=["input_ids", "attention_mask"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+            output_names=list(outputs),
+            dynamic_axes={name: axes for name in ("input_ids", "attention_mask", *outputs)},
             opset_version=17,
             dynamo=False,
         )
