@@ -26,6 +26,7 @@ MODEL_FILE = "reader.onnx"  # inputs input_ids and attention_mask; outputs start
 TOKENIZER_FILE = "tokenizer.json"  # the trained tokenizer as the tokenizers library reads it
 MAX_TOKENS = 160  # question and sentence; a longer sentence is cut, its answer rarely that far in
 MAX_SPAN_TOKENS = 24
+MAX_QUESTION_TOKENS = 96  # a longer question (a pasted paragraph) is cut, so the sentence keeps the rest
 _EDGE = re.compile(r"^[\s،,.:;؛!؟?\"'«»()\-]+|[\s،,.:;؛!؟?\"'«»()\-]+$")
 
 
@@ -84,9 +85,10 @@ class SpanReader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._lock = threading.Lock()
-        self._loaded: tuple[InferenceSession, Tokenizer] | None = None
+        self._loaded: tuple[InferenceSession, Tokenizer, Tokenizer] | None = None
 
-    def _model(self) -> tuple[InferenceSession, Tokenizer]:
+    def _model(self) -> tuple[InferenceSession, Tokenizer, Tokenizer]:
+        """The graph, the pair tokenizer, and an uncut one that measures the question alone."""
         with self._lock:
             if self._loaded is None:
                 import onnxruntime
@@ -94,15 +96,22 @@ class SpanReader:
 
                 model = str(self.folder / MODEL_FILE)
                 session = onnxruntime.InferenceSession(model, providers=["CPUExecutionProvider"])
-                tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
-                tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
-                tokenizer.no_padding()
-                self._loaded = session, tokenizer
+                pairs = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+                pairs.enable_truncation(MAX_TOKENS, strategy="only_second")
+                pairs.no_padding()
+                alone = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+                alone.no_truncation()
+                self._loaded = session, pairs, alone
             return self._loaded
 
     def tokens(self, question: str, sentence: str) -> Encoding:
         """The question and sentence as the reader reads them."""
-        return self._model()[1].encode(question_text(question), sentence)
+        _, pairs, alone = self._model()
+        asked = question_text(question)
+        offsets = alone.encode(asked, add_special_tokens=False).offsets
+        if len(offsets) > MAX_QUESTION_TOKENS:
+            asked = asked[: offsets[MAX_QUESTION_TOKENS - 1][1]]
+        return pairs.encode(asked, sentence)
 
     def read(self, question: str, sentences: Sequence[str]) -> list[Reading]:
         """Each of ``sentences`` read for ``question``, in one batch."""

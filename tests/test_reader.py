@@ -132,3 +132,11 @@ def reader() -> SpanReader:
 def test_the_trained_reader_marks_the_name_asked_for(reader: SpanReader, question: str, sentence: str, answer: str):
     best = reader.read(question, [sentence])[0].best()
     assert best is not None and answer in best.text and len(best.text) < len(answer) + 12
+
+
+@pytest.mark.slow
+def test_a_question_longer_than_the_reader_reads_is_cut_not_an_error(reader: SpanReader):
+    pasted = "ما الذي قاله وزير الخارجية في المؤتمر الصحفي عن الاتفاق " * 40  # far over MAX_TOKENS
+    sentence = "وقال وزير الخارجية إن الاتفاق سيوقع الشهر المقبل."
+    (reading,) = reader.read(pasted, [sentence])
+    assert reading.offsets and reading.sentence == sentence
