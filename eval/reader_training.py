@@ -1,12 +1,12 @@
 """Train the span reader: e5's encoder with a start/end head, fine-tuned to mark the answer in a sentence.
 
 ``python -m eval.reader_training --out DIR`` (run by ``make model``) builds it from the local e5
-folder and the bundled Arabic QA data, with a fixed seed, on a CPU in about a quarter of an hour: ARCD train
-(Arabic questions) and XQuAD dev (the same questions in Arabic and in English, over Arabic text),
-so that English questions learn to point into Arabic sentences. Each question is read with the
-sentence that answers it and with one that does not, so the reader learns to say which does.
-``--exclude-fold`` leaves out half of XQuAD's articles (``fold_of``), to score the reader on the
-other half.
+folder and the bundled Arabic QA data, with a fixed seed, on a CPU in about a quarter of an hour:
+ARCD train (Arabic questions) and XQuAD dev (the same questions in Arabic and in English, over
+Arabic text), so that English questions learn to point into Arabic sentences. Each question is
+read with the sentence that answers it and with one that does not, so the reader learns to say
+which does. ``--exclude-fold`` leaves out half of XQuAD's articles (``fold_of``), to score the
+reader on the other half.
 """
 
 from __future__ import annotations
@@ -40,8 +40,6 @@ SEED = 0
 BATCH = 16
 EPOCHS = 2
 LEARNING_RATE = 1e-4
-
-
 NO_ANSWER = -1  # an example's start and end where its sentence does not answer: the target is [CLS]
 
 
