@@ -27,7 +27,7 @@ model: install glossary fetch $(READER)/reader.onnx
 fetch: install
 	$(AKHBAR) model fetch
 
-# The span reader, trained from the encoder on the bundled ARCD and XQuAD questions (about 7 minutes
+# The span reader, trained from the encoder on the bundled ARCD and XQuAD questions (about 15 minutes
 # on 2 cores; README, "The span reader"); trained again when its recipe changes.
 $(READER)/reader.onnx: eval/reader_training.py assistant/reader.py | fetch
 	$(PY) -m eval.reader_training --encoder $(ENCODER) --out $(READER)
