@@ -220,9 +220,11 @@ class ExtractiveAnswerer:
         assert self.reader is not None
         candidates = sorted(answering, key=_answer_score, reverse=True)[:READ_SENTENCES]
         readings = self.reader.read(question, [c.text for c in candidates])
-        if max(r.answers() for r in readings) < READER_FLOOR:
+        margins = [r.answers() for r in readings]
+        if max(margins) < READER_FLOOR:
             return None
-        return max(zip(candidates, readings), key=lambda pair: _answer_score(pair[0]) + _found_by_reader(pair[1]))
+        chosen = max(range(len(candidates)), key=lambda i: _answer_score(candidates[i]) + _found_by_reader(margins[i]))
+        return candidates[chosen], readings[chosen]
 
     def judged_evidence(self, query: Query, first: ScoredSentence) -> Evidence:
         """The evidence on which ``first``, the best sentence, decides whether the archive answers."""
@@ -328,9 +330,10 @@ def _answer_score(sentence: ScoredSentence) -> float:
     )
 
 
-def _found_by_reader(reading: Reading) -> float:
-    """How surely the reader finds the answer in the sentence, squashed to within READER_WEIGHT."""
-    return READER_WEIGHT * math.tanh(reading.answers() / 4)
+def _found_by_reader(margin: float) -> float:
+    """How surely the reader finds the answer in a sentence (``Reading.answers``), squashed to
+    within READER_WEIGHT."""
+    return READER_WEIGHT * math.tanh(margin / 4)
 
 
 def _choice_score(evidence: Evidence, rank: int) -> float:

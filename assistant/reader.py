@@ -106,19 +106,21 @@ class SpanReader:
 
     def tokens(self, question: str, sentence: str) -> Encoding:
         """The question and sentence as the reader reads them."""
-        _, pairs, alone = self._model()
+        return self._model()[1].encode(self._asked(question), sentence)
+
+    def _asked(self, question: str) -> str:
+        """The question with e5's prompt, cut after MAX_QUESTION_TOKENS tokens."""
         asked = question_text(question)
-        offsets = alone.encode(asked, add_special_tokens=False).offsets
-        if len(offsets) > MAX_QUESTION_TOKENS:
-            asked = asked[: offsets[MAX_QUESTION_TOKENS - 1][1]]
-        return pairs.encode(asked, sentence)
+        offsets = self._model()[2].encode(asked, add_special_tokens=False).offsets
+        return asked if len(offsets) <= MAX_QUESTION_TOKENS else asked[: offsets[MAX_QUESTION_TOKENS - 1][1]]
 
     def read(self, question: str, sentences: Sequence[str]) -> list[Reading]:
         """Each of ``sentences`` read for ``question``, in one batch."""
         if not sentences:
             return []
-        session = self._model()[0]
-        encoded = [self.tokens(question, s) for s in sentences]
+        session, pairs, _ = self._model()
+        asked = self._asked(question)  # measured once, not once a sentence
+        encoded = pairs.encode_batch([(asked, s) for s in sentences])
         width = max(len(e.ids) for e in encoded)
         ids = np.zeros((len(encoded), width), dtype=np.int64)
         mask = np.zeros((len(encoded), width), dtype=np.int64)

@@ -1,5 +1,6 @@
 """The span reader: the answer marked in the answering sentence, and when the rule's span stands."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -41,12 +42,9 @@ def test_a_span_longer_than_the_limit_is_never_chosen():
 
 
 def test_how_surely_it_answers_is_the_best_span_against_no_answer():
-    starts, ends = {"إبراهيم": 5.0}, {"الله": 2.0}
-    offsets = reading(starts, ends).offsets
-    sure = Reading(SENTENCE, offsets, [starts.get(w, -10.0) for w in WORDS], [ends.get(w, -10.0) for w in WORDS], 3.0)
-    assert sure.answers() == 4.0
-    unsure = Reading(SENTENCE, offsets, sure.starts, sure.ends, 9.0)
-    assert unsure.answers() == -2.0
+    read = reading({"إبراهيم": 5.0}, {"الله": 2.0})
+    assert replace(read, null=3.0).answers() == 4.0
+    assert replace(read, null=9.0).answers() == -2.0
 
 
 def test_a_span_is_scored_where_the_sentence_writes_it():
