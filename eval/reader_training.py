@@ -51,12 +51,10 @@ class Example:
     end: int
 
 
-def in_sentence(question: str, paragraph: str, answer: str, start: int, asked_as: str = "") -> list[Example]:
+def in_sentence(question: str, paragraph: str, answer: str, start: int) -> list[Example]:
     """The examples as the reader meets them: the question with the one sentence that holds its
     answer, and with the paragraph's sentence that shares most words with the question yet does not
-    answer it (the lead that restates a question), which the reader learns to mark as no answer.
-    ``asked_as`` is the question in the paragraph's language, whose words the sentences share: an
-    English question's Arabic twin."""
+    answer it (the lead that restates a question), which the reader learns to mark as no answer."""
     offset = 0
     positive, others = None, []
     for sentence in split_sentences(paragraph):
@@ -68,7 +66,7 @@ def in_sentence(question: str, paragraph: str, answer: str, start: int, asked_as
             others.append(sentence)
     if positive is None:
         return []
-    asked = set(analyze(asked_as or question))
+    asked = set(analyze(question))
     negatives = sorted(others, key=lambda s: -len(asked & set(analyze(s))))[:1]
     return [positive, *(Example(question, s, NO_ANSWER, NO_ANSWER) for s in negatives)]
 
@@ -89,16 +87,16 @@ def xquad_examples(exclude_fold: int | None = None) -> Iterator[Example]:
     for line in xquad_set.corpus[0].read_text(encoding="utf-8").splitlines():
         article = json.loads(line)
         bodies[article["id"]] = article["body"].split("\n\n")
-    asked = [json.loads(line) for path in xquad_set.qa for line in path.read_text(encoding="utf-8").splitlines()]
-    arabic = {qa["id"]: qa["question"] for qa in asked if qa["lang"] == "ar"}  # the same ids in both files
-    for qa in asked:
-        if exclude_fold is not None and fold_of(qa["article_id"]) == exclude_fold:
-            continue
-        paragraph = bodies[qa["article_id"]][qa["paragraph"]]
-        answer = qa["answers"][0]
-        start = paragraph.find(answer)
-        if start >= 0:
-            yield from in_sentence(qa["question"], paragraph, answer, start, arabic.get(qa["id"], ""))
+    for path in xquad_set.qa:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            qa = json.loads(line)
+            if exclude_fold is not None and fold_of(qa["article_id"]) == exclude_fold:
+                continue
+            paragraph = bodies[qa["article_id"]][qa["paragraph"]]
+            answer = qa["answers"][0]
+            start = paragraph.find(answer)
+            if start >= 0:
+                yield from in_sentence(qa["question"], paragraph, answer, start)
 
 
 def encode(tokenizer: PreTrainedTokenizerBase, examples: Sequence[Example]) -> BatchEncoding:

@@ -76,16 +76,6 @@ def test_a_sentence_that_also_writes_the_answer_is_never_a_negative():
     assert [e.start for e in examples] == [paragraph.index("1988")]
 
 
-def test_an_english_question_over_arabic_text_learns_no_answer_from_its_arabic_twins_likeliest_sentence():
-    paragraph = "ولد الكاتب في القاهرة. ونال جائزة نوبل عام 1988 عن رواياته. وكتب عن جائزة نوبل مقالا. وتوفي عام 2006."
-    start = paragraph.index("1988")
-    asked = "When did the writer win the Nobel Prize?"
-    _, negative = in_sentence(asked, paragraph, "1988", start, asked_as="متى نال الكاتب جائزة نوبل؟")
-    assert negative == Example(asked, "وكتب عن جائزة نوبل مقالا.", NO_ANSWER, NO_ANSWER)
-    # without its twin no word is shared, and the negative is only the first sentence
-    assert in_sentence(asked, paragraph, "1988", start)[1].sentence == "ولد الكاتب في القاهرة."
-
-
 def test_the_bundled_questions_train_it_in_arabic_and_english():
     arcd = list(arcd_examples())
     xquad = list(xquad_examples())
