@@ -3,7 +3,7 @@ perturbed, without re-embedding; hybrid query latency, BM25 build and load time,
 at each size, and a projection to 1M and 10M chunks.
 
 python -m eval.bench_scale [--sizes 25000,50000,100000] [--queries 200] [--base DIR] [--seed FILE]
-                           [--also-candidates 20]
+                           [--also-candidates 20] [--exact] [--legs]
 
 The seed is the news-dev archive of the eval cache (3,752 chunks of 1,200 ANT articles) when
 `make eval-news` has built it, else the 300 ANT articles in eval/data (ingested once, about 4
@@ -118,6 +118,36 @@ def hybrid_latencies(assistant: Assistant, queries: list[str]) -> list[float]:
     return latencies
 
 
+LEGS = ("question", "dense", "bm25", "fetch")
+
+
+def leg_latencies(assistant: Assistant, queries: list[str]) -> dict[str, float]:
+    """p50 and p95 ms of each step of a hybrid search, after five unmeasured questions (the
+    indexes loaded) and for the others, whose query nothing has cached yet: the question worked
+    out (embedded, its terms weighed), the dense leg (Chroma's HNSW query with documents and
+    metadata), the BM25 leg, and the fetch from Chroma of the BM25 leg's hits among its first
+    five that the dense leg did not return."""
+    retriever = assistant.retriever
+    n = retriever.candidates
+    timed: dict[str, list[float]] = {leg: [] for leg in LEGS}
+    for question in queries[:5]:
+        retriever.search(question, k=5, mode="hybrid")
+    for question in queries[5:] or queries:
+        began = time.perf_counter()
+        query = retriever.query(question)
+        asked = time.perf_counter()
+        dense = assistant.store.query(query.vector, n)
+        densed = time.perf_counter()
+        lexical = retriever.lexical.search(query.search_terms, n)
+        searched = time.perf_counter()
+        returned = {c.id for c in dense}
+        assistant.store.get([i for i, _ in lexical if i not in returned][:5], with_embeddings=True)  # k = 5
+        fetched = time.perf_counter()
+        for leg, start, end in zip(LEGS, (began, asked, densed, searched), (asked, densed, searched, fetched)):
+            timed[leg].append(1000 * (end - start))
+    return {f"{leg}_{p}_ms": percentile(times, p) for leg, times in timed.items() for p in (50, 95)}
+
+
 def measure(
     size: int,
     base: Path,
@@ -127,6 +157,7 @@ def measure(
     also_candidates: int | None = None,
     exact: bool = False,
     glossary_dir: Path | None = None,
+    legs: bool = False,
 ) -> dict[str, float]:
     """One store of ``size`` chunks: its build, and hybrid latency by Chroma's index (and, with
     ``exact``, by exact search, whose first question loads every vector)."""
@@ -147,6 +178,7 @@ def measure(
     began = time.perf_counter()
     LexicalIndex.load(settings.lexical_dir)
     load_s = time.perf_counter() - began
+    timed_legs = leg_latencies(Assistant.from_settings(settings, embedder=embedder), queries) if legs else {}
     assistant = Assistant.from_settings(settings, embedder=embedder)
     latencies = hybrid_latencies(assistant, queries)
     row = {
@@ -159,6 +191,7 @@ def measure(
         "rss_mb": rss_mb(),
         "chroma_mb": folder_bytes(settings.chroma_dir) / 2**20,
         "bm25_mb": folder_bytes(settings.lexical_dir) / 2**20,
+        **timed_legs,
     }
     if exact:
         exact_settings = settings.model_copy(update={"exact_search_max_chunks": size})
@@ -210,6 +243,7 @@ def main() -> None:
     parser.add_argument("--seed", type=Path, help="articles to copy (default: the news-dev archive, else eval/data's)")
     parser.add_argument("--also-candidates", type=int, help="time the questions again with this many hits per leg")
     parser.add_argument("--exact", action="store_true", help="time the questions again by exact dense search")
+    parser.add_argument("--legs", action="store_true", help="time each step of a hybrid search apart, p50 and p95")
     args = parser.parse_args()
     settings = Settings()
     model = resolve_model(settings.model, settings.models_dir)
@@ -225,11 +259,24 @@ def main() -> None:
     if args.exact:
         columns |= {"exact_load_s": 1, "exact_p50_ms": 0, "exact_p95_ms": 0, "exact_rss_mb": 0}
         header += " exact search: load s | p50 ms | p95 ms | RSS MB |"
+    if args.legs:
+        columns |= {f"{leg}_{p}_ms": 0 for leg in LEGS for p in (50, 95)}
+        header += "".join(f" {leg} p50 ms | p95 ms |" for leg in LEGS)
     print(header)
     print("|---" * (len(columns) + 1) + "|")
     for size in (int(s) for s in args.sizes.split(",")):
         rows.append(
-            measure(size, args.base, embedder, seed, queries, args.also_candidates, args.exact, settings.glossary_dir)
+            measure(
+                size,
+                args.base,
+                embedder,
+                seed,
+                queries,
+                args.also_candidates,
+                args.exact,
+                settings.glossary_dir,
+                args.legs,
+            )
         )
         print(table_row(f"{size:,}", rows[-1], columns), flush=True)
     if len(rows) >= 2:
