@@ -90,3 +90,12 @@ def test_a_store_over_the_limit_is_searched_by_chromas_index(store: ChunkStore):
     probe = store.collection.get(ids=["a05-3"], include=["embeddings"])["embeddings"][0]
     assert approximate.query(np.asarray(probe), 1)[0].id == "a05-3"
     assert approximate.exact_index.loaded == 0  # nothing held in memory
+
+
+def test_the_count_follows_another_clients_writes_and_deletions(store: ChunkStore):
+    other = exact(store)
+    assert store.count() == other.count() == 3000
+    other.add(chunks("b00", 5), unit(np.random.default_rng(3), 5))
+    assert store.count() == 3005  # counted once more: the revision moved
+    other.delete_article("b00")
+    assert store.count() == 3000
