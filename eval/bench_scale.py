@@ -3,16 +3,19 @@ perturbed, without re-embedding; hybrid query latency, BM25 build and load time,
 at each size, and a projection to 1M and 10M chunks.
 
 python -m eval.bench_scale [--sizes 25000,50000,100000] [--queries 200] [--base DIR] [--seed FILE]
-                           [--also-candidates 20] [--exact] [--legs]
+                           [--also-candidates 20] [--exact] [--legs] [--keep | --store DIR]
 
 The seed is the news-dev archive of the eval cache (3,752 chunks of 1,200 ANT articles) when
 `make eval-news` has built it, else the 300 ANT articles in eval/data (ingested once, about 4
 minutes), or ``--seed``'s articles. Each copy of a seed chunk gets a fresh id and article id, its
 vector moved by Gaussian noise (cosine about 0.98 to the original) and renormalised, and about a
 tenth of its words dropped, so that neither HNSW nor BM25 sees exact duplicates. Stores go under
-``--base`` (default .akhbar/bench-scale), one folder per size, removed after it is measured.
+``--base`` (default .akhbar/bench-scale), one folder per size, removed after it is measured
+unless ``--keep``.
 ``--also-candidates N`` times the same questions again on the same store with N hits per leg
-(`AKHBAR_CANDIDATES`) instead of the configured number.
+(`AKHBAR_CANDIDATES`) instead of the configured number. ``--keep`` leaves the stores in place;
+``--store BASE/nSIZE`` then times one of them again in a new process, as a server opens a store
+it did not just write (at 1M the writing process answers slower: README, "Running it for a team").
 """
 
 from __future__ import annotations
@@ -148,33 +151,33 @@ def leg_latencies(assistant: Assistant, queries: list[str]) -> dict[str, float]:
     return {f"{leg}_{p}_ms": percentile(times, p) for leg, times in timed.items() for p in (50, 95)}
 
 
-def measure(
-    size: int,
-    base: Path,
-    embedder: Embedder,
-    seed: tuple,
-    queries: list[str],
-    also_candidates: int | None = None,
-    exact: bool = False,
-    glossary_dir: Path | None = None,
-    legs: bool = False,
-) -> dict[str, float]:
-    """One store of ``size`` chunks: its build, and hybrid latency by Chroma's index (and, with
-    ``exact``, by exact search, whose first question loads every vector)."""
-    texts, metadata, vectors, _ = seed
+def store_settings(folder: Path, glossary_dir: Path | None) -> Settings:
     # Chroma's HNSW index at every size, as the stores this projects to use it (past
     # exact_search_max_chunks); a smaller store's exact search is cheaper still (README).
-    settings = Settings(
-        data_dir=base / f"n{size}", collection="scale", exact_search_max_chunks=0, glossary_path=glossary_dir
-    )
+    return Settings(data_dir=folder, collection="scale", exact_search_max_chunks=0, glossary_path=glossary_dir)
+
+
+def build(settings: Settings, size: int, seed: tuple) -> dict[str, float]:
+    """A store of ``size`` chunks at ``settings.data_dir``, and its BM25 index: seconds taken."""
+    texts, metadata, vectors, _ = seed
     shutil.rmtree(settings.data_dir, ignore_errors=True)
     store = ChunkStore(settings.collection, settings.chroma_dir)
     write_s = fill(store, size, texts, metadata, vectors)
     began = time.perf_counter()
-    index = LexicalIndex.build(store)
-    build_s = time.perf_counter() - began
-    index.save(settings.lexical_dir)
-    del index
+    LexicalIndex.build(store).save(settings.lexical_dir)
+    return {"write_s": write_s, "bm25_build_s": time.perf_counter() - began}
+
+
+def timed(
+    settings: Settings,
+    embedder: Embedder,
+    queries: list[str],
+    also_candidates: int | None = None,
+    exact: bool = False,
+    legs: bool = False,
+) -> dict[str, float]:
+    """Hybrid latency on the store at ``settings.data_dir`` by Chroma's index (and, with ``exact``,
+    by exact search, whose first question loads every vector), its BM25 load, memory and disk."""
     began = time.perf_counter()
     LexicalIndex.load(settings.lexical_dir)
     load_s = time.perf_counter() - began
@@ -182,9 +185,7 @@ def measure(
     assistant = Assistant.from_settings(settings, embedder=embedder)
     latencies = hybrid_latencies(assistant, queries)
     row = {
-        "chunks": size,
-        "write_s": write_s,
-        "bm25_build_s": build_s,
+        "chunks": assistant.store.count(),
         "bm25_load_s": load_s,
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
@@ -194,21 +195,19 @@ def measure(
         **timed_legs,
     }
     if exact:
-        exact_settings = settings.model_copy(update={"exact_search_max_chunks": size})
-        searched = Assistant.from_settings(exact_settings, embedder=embedder)
+        searched = Assistant.from_settings(
+            settings.model_copy(update={"exact_search_max_chunks": int(row["chunks"])}), embedder=embedder
+        )
         began = time.perf_counter()
         searched.retriever.search(queries[0], k=5, mode="dense")  # every vector read into memory
         row["exact_load_s"] = time.perf_counter() - began
-        timed = hybrid_latencies(searched, queries)
-        row |= {"exact_p50_ms": percentile(timed, 50), "exact_p95_ms": percentile(timed, 95), "exact_rss_mb": rss_mb()}
+        times = hybrid_latencies(searched, queries)
+        row |= {"exact_p50_ms": percentile(times, 50), "exact_p95_ms": percentile(times, 95), "exact_rss_mb": rss_mb()}
         del searched
     if also_candidates:
         fewer = Assistant.from_settings(settings.model_copy(update={"candidates": also_candidates}), embedder=embedder)
         other = hybrid_latencies(fewer, queries)
         row |= {"other_p50_ms": percentile(other, 50), "other_p95_ms": percentile(other, 95)}
-        del fewer
-    del assistant, store
-    shutil.rmtree(settings.data_dir, ignore_errors=True)
     return row
 
 
@@ -232,7 +231,9 @@ COLUMNS = {  # key -> decimals shown
 
 
 def table_row(label: str, row: dict[str, float], columns: dict[str, int]) -> str:
-    return "| " + " | ".join([label, *(f"{row[key]:.{places}f}" for key, places in columns.items())]) + " |"
+    """One row of the table; "–" where the row has no such number (a store timed, not built here)."""
+    cells = (f"{row[key]:.{places}f}" if key in row else "–" for key, places in columns.items())
+    return "| " + " | ".join([label, *cells]) + " |"
 
 
 def main() -> None:
@@ -244,7 +245,12 @@ def main() -> None:
     parser.add_argument("--also-candidates", type=int, help="time the questions again with this many hits per leg")
     parser.add_argument("--exact", action="store_true", help="time the questions again by exact dense search")
     parser.add_argument("--legs", action="store_true", help="time each step of a hybrid search apart, p50 and p95")
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--keep", action="store_true", help="keep each size's store under --base (BASE/nSIZE)")
+    kept.add_argument("--store", type=Path, help="time a store kept by --keep, opened afresh, instead of building")
     args = parser.parse_args()
+    if args.store and not (args.store / "chroma").is_dir():
+        parser.error(f"{args.store} holds no store of this benchmark; build one with --sizes N --keep")
     settings = Settings()
     model = resolve_model(settings.model, settings.models_dir)
     embedder = load_embedder(model, settings.embed_backend, settings.device, settings.batch_size)
@@ -262,23 +268,19 @@ def main() -> None:
     if args.legs:
         columns |= {f"{leg}_{p}_ms": 0 for leg in LEGS for p in (50, 95)}
         header += "".join(f" {leg} p50 ms | p95 ms |" for leg in LEGS)
+    options = (args.also_candidates, args.exact, args.legs)
     print(header)
     print("|---" * (len(columns) + 1) + "|")
-    for size in (int(s) for s in args.sizes.split(",")):
-        rows.append(
-            measure(
-                size,
-                args.base,
-                embedder,
-                seed,
-                queries,
-                args.also_candidates,
-                args.exact,
-                settings.glossary_dir,
-                args.legs,
-            )
-        )
-        print(table_row(f"{size:,}", rows[-1], columns), flush=True)
+    if args.store:
+        row = timed(store_settings(args.store, settings.glossary_dir), embedder, queries, *options)
+        print(table_row(f"{int(row['chunks']):,} (opened afresh)", row, columns), flush=True)
+    else:
+        for size in (int(s) for s in args.sizes.split(",")):
+            built = store_settings(args.base / f"n{size}", settings.glossary_dir)
+            rows.append(build(built, size, seed) | timed(built, embedder, queries, *options))
+            if not args.keep:
+                shutil.rmtree(built.data_dir, ignore_errors=True)
+            print(table_row(f"{size:,}", rows[-1], columns), flush=True)
     if len(rows) >= 2:
         for size in (1_000_000, 10_000_000):
             print(table_row(f"{size:,} (projected)", {key: project(rows, key, size) for key in columns}, columns))
