@@ -147,6 +147,14 @@ def _fine_mismatches(latin: Letters, arabic: Letters) -> int:
     return sum(bool(a and b and not a & b) for a, b in zip(ours, theirs))
 
 
+def _letter_mismatches(latin: Letters, arabic: Letters) -> int:
+    """``_fine_mismatches``, and one more where the Arabic word opens on a silent letter (ع، ح، ه)
+    and the Latin name on a consonant: a name written with a first consonant is not spelled with an
+    ع before it (Nusra is النصرة, not عنصرا "a member"), while "Omar" or "Hussein" open on a vowel."""
+    opens_silent = bool(arabic) and arabic[0][0] == "" and bool(latin) and latin[0][0] not in VOWELS
+    return _fine_mismatches(latin, arabic) + opens_silent
+
+
 def _vowel_count(sound: str) -> int:
     return sum(c in VOWELS for c in sound)
 
@@ -210,7 +218,7 @@ class NameLexicon:
         limit = MAX_DISTANCE if len(key) >= 3 else VOWEL_COST
         vowels = _vowel_count(sound)
         return [
-            (d + FINE_COST * _fine_mismatches(letters, _arabic_forms(word)[other]), word)
+            (d + FINE_COST * _letter_mismatches(letters, _arabic_forms(word)[other]), word)
             for word, other in self.entries.get(key, ())
             # the skeletons agree, so each vowel one has more than the other costs at least VOWEL_COST
             if abs(_vowel_count(other) - vowels) * VOWEL_COST <= limit and (d := distance(sound, other)) <= limit

@@ -68,3 +68,12 @@ def test_an_english_questions_country_is_weighed_by_its_arabic_name_and_not_sear
     assert "لبنان" not in query.search_terms.split() and "بنان" in query.terms
     # As the archive's analyzer reads it, and read in its adjective too ("الانتخابات اللبنانية").
     assert [set(analyze("لبنان")) | set(analyze("اللبنانية"))] == [set(a) for a in query.anchors]
+
+
+def test_a_name_opening_on_a_consonant_is_not_spelled_with_a_silent_letter_before_it():
+    # عنصرا ("a member") and عناصرها read n-s-r-a once their ع falls silent, as close to "Nusra" as
+    # النصرة; they answered an English question about the Nusra Front with the Houthis' losses.
+    lexicon = NameLexicon.from_words(["النصره", "عنصرا", "عناصرها", "عمران", "حسين"])
+    assert lexicon.spellings("Nusra") == ["النصره"]
+    assert lexicon.spellings("Imran") == ["عمران"]  # a name opening on a vowel keeps its ع
+    assert lexicon.spellings("Hussein") == ["حسين"]  # and on h, which Latin drops as Arabic drops ح
