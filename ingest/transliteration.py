@@ -140,19 +140,15 @@ def arabic_sounds(word: str) -> set[str]:
     return set(_arabic_forms(word))
 
 
-def _fine_mismatches(latin: Letters, arabic: Letters) -> int:
-    """Consonants of two sounds with one skeleton whose finer letters disagree (ش for s)."""
+def _letter_mismatches(latin: Letters, arabic: Letters) -> int:
+    """Consonants of two sounds with one skeleton whose finer letters disagree (ش for s), and one
+    more where the Arabic word opens on a silent letter (ع، ح، ه) and the Latin name on a
+    consonant: a name written with a first consonant is not spelled with an ع before it (Nusra is
+    النصرة, not عنصرا "a member"), while "Imran" (عمران) or "Hussein" (حسين) open on a vowel."""
     ours = [fine for letter, fine in latin if letter and letter not in VOWELS]
     theirs = [fine for letter, fine in arabic if letter and letter not in VOWELS]
-    return sum(bool(a and b and not a & b) for a, b in zip(ours, theirs))
-
-
-def _letter_mismatches(latin: Letters, arabic: Letters) -> int:
-    """``_fine_mismatches``, and one more where the Arabic word opens on a silent letter (ع، ح، ه)
-    and the Latin name on a consonant: a name written with a first consonant is not spelled with an
-    ع before it (Nusra is النصرة, not عنصرا "a member"), while "Omar" or "Hussein" open on a vowel."""
     opens_silent = bool(arabic) and arabic[0][0] == "" and bool(latin) and latin[0][0] not in VOWELS
-    return _fine_mismatches(latin, arabic) + opens_silent
+    return sum(bool(a and b and not a & b) for a, b in zip(ours, theirs)) + opens_silent
 
 
 def _vowel_count(sound: str) -> int:

@@ -72,7 +72,7 @@ def test_an_english_questions_country_is_weighed_by_its_arabic_name_and_not_sear
 
 def test_a_name_opening_on_a_consonant_is_not_spelled_with_a_silent_letter_before_it():
     # عنصرا ("a member") and عناصرها read n-s-r-a once their ع falls silent, as close to "Nusra" as
-    # النصرة; they answered an English question about the Nusra Front with the Houthis' losses.
+    # النصرة; they put the Houthis' losses first in an English Nusra question's lexical leg.
     lexicon = NameLexicon.from_words(["النصره", "عنصرا", "عناصرها", "عمران", "حسين"])
     assert lexicon.spellings("Nusra") == ["النصره"]
     assert lexicon.spellings("Imran") == ["عمران"]  # a name opening on a vowel keeps its ع
