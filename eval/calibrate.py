@@ -4,7 +4,8 @@ Each answerable question is asked twice: of the whole archive (it should be answ
 its own article held out of retrieval (it should be refused, unless another article holds the
 gold answer too). news-dev adds near-miss questions no article answers. Articles are split in two
 halves by a hash of their id: a model fitted on one half is scored on the other's questions,
-per domain and language; the model written out is fitted on both halves.
+per domain and language; the model written out is fitted on both halves. Beside the report,
+questions.jsonl holds each question's held-out result: two runs' files diff to what moved.
 """
 
 from __future__ import annotations
@@ -208,6 +209,12 @@ def markdown(two_fold_scores: dict[str, Any], model: RefusalModel) -> str:
     return "\n".join(lines) + "\n"
 
 
+def question_line(row: dict[str, Any]) -> str:
+    """One question's held-out result, so that two runs' files diff to the questions that moved."""
+    kept = ("id", "domain", "lang", "unanswerable", "near_miss", "answered", "contains", "f1", "short_answer")
+    return json.dumps({key: row[key] for key in kept}, ensure_ascii=False) + "\n"
+
+
 def _cell(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
@@ -227,12 +234,14 @@ def calibrate(settings: Settings, sets: Sequence[QASet], out: Path, write_model:
         assistant.ingest(list(qaset.corpus), progress=progress)
         cases += collect(assistant, qaset.name, load_qa(list(qaset.qa)), settings.top_k, progress)
         assistants[qaset.name] = assistant
-    scores = report(two_fold(assistants, cases))
+    rows = two_fold(assistants, cases)
+    scores = report(rows)
     model = fit(cases)
     out.mkdir(parents=True, exist_ok=True)
     text = markdown(scores, model)
     (out / "report.md").write_text(text, encoding="utf-8")
     (out / "report.json").write_text(json.dumps(scores, indent=1), encoding="utf-8")
+    (out / "questions.jsonl").write_text("".join(map(question_line, rows)), encoding="utf-8")
     if write_model:
         write_model.write_text(model.to_json(), encoding="utf-8")
     return text

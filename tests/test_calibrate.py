@@ -1,9 +1,11 @@
 """The refusal model's fit, on evidence drawn for the purpose (the real fit runs in `make calibrate`)."""
 
+import json
+
 import numpy as np
 
 from assistant.evidence import Evidence
-from eval.calibrate import NAME_RARITY_FLOORS, TARGET_WRONGLY_REFUSED, Case, fit
+from eval.calibrate import NAME_RARITY_FLOORS, TARGET_WRONGLY_REFUSED, Case, fit, question_line
 from eval.harness import QAItem
 
 
@@ -65,3 +67,21 @@ def test_each_side_fits_its_own_name_floor():
     assert model.name_rarity_floor == 0.0
     assert model.name_rarity_floor_cross == 0.6  # the lowest of NAME_RARITY_FLOORS above every near miss
     assert not any(model.answers(c.evidence) for c in near_misses)
+
+
+def test_each_questions_line_keeps_its_outcome_and_not_its_text():
+    row = {
+        "id": "newsdev-017",
+        "domain": "news",
+        "lang": "ar",
+        "unanswerable": True,
+        "near_miss": True,
+        "answered": False,
+        "contains": False,
+        "f1": 0.0,
+        "short_answer": "",
+        "question": "متى …؟",
+        "answer": "…",
+    }
+    line = question_line(row)
+    assert line.endswith("\n") and json.loads(line) == {k: v for k, v in row.items() if k not in ("question", "answer")}
