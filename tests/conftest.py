@@ -120,15 +120,15 @@ def generative_settings(settings: Settings, llm: LocalLLM, answerer: str = "llam
 @contextmanager
 def running_server(command: list[str], settings: Settings, ready_path: str = "/", **env: str) -> Iterator[str]:
     """Start `akhbar <command>` on a free loopback port against ``settings``' data; yield its URL."""
-    with server_process(command, settings, ready_path, **env) as (url, _):
+    with server_process(command, settings, ready_path, **env) as (url, _, _):
         yield url
 
 
 @contextmanager
 def server_process(
     command: list[str], settings: Settings, ready_path: str = "/", **env: str
-) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`running_server`, yielding the process too, for a test that stops it itself."""
+) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """`running_server`, yielding the process and its stderr's file too, for a test that stops it itself."""
     port = free_port()
     environment = {
         **os.environ,
@@ -161,7 +161,7 @@ def server_process(
                     server.kill()
                     raise RuntimeError(f"server did not start: {server_log(log)}") from exc
                 time.sleep(1)
-        yield url, server
+        yield url, server, log
     finally:
         server.terminate()
         try:

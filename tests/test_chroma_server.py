@@ -62,11 +62,11 @@ def akhbar(settings: Settings, url: str, *args: str, **extra_env: str) -> subpro
 def test_a_store_reports_a_server_that_is_down_within_its_read_window(tmp_path: Path):
     port = free_port()
     with chroma_server(tmp_path / "chroma", port):
-        store = ChunkStore("news", tmp_path / "unused", f"http://127.0.0.1:{port}", write_retry_s=1, read_retry_s=1)
+        store = ChunkStore("news", tmp_path / "unused", f"http://127.0.0.1:{port}", write_retry_s=600, read_retry_s=1)
     began = time.monotonic()
     with pytest.raises(StoreUnavailable, match=f"127.0.0.1:{port} is unreachable"):
         store.count()
-    assert time.monotonic() - began < 5
+    assert time.monotonic() - began < 300  # the read window, not the write window a question must not wait out
 
 
 def test_ingest_serve_two_workers_and_a_restart_on_a_chroma_server(settings: Settings, tmp_path: Path):
