@@ -17,7 +17,14 @@ from assistant.citations import MARKER
 from assistant.countries import countries, country_spans
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
 from assistant.identifiers import contradicts, identifiers
-from assistant.question_kind import Kind, asks_country, question_head, question_head_word, question_kind
+from assistant.question_kind import (
+    Kind,
+    asks_country,
+    offers_choice,
+    question_head,
+    question_head_word,
+    question_kind,
+)
 from assistant.reader import Reading, SpanReader
 from assistant.records import Answer, Citation, Passage, Query
 from assistant.short_answer import (
@@ -189,7 +196,8 @@ class ExtractiveAnswerer:
         if query.cross_lingual and reading is None:
             span = translated if best is judged and translated else self._cross_lingual_span(query, best.text)
             best = replace(best, span=span.text if span else "")
-        if reading and (marked := reader_or_rule(reading, best.span)) != best.span:
+        new = None if offers_choice(query.text, query.language) else _new_to(query)
+        if reading and (marked := reader_or_rule(reading, best.span, new)) != best.span:
             best = replace(best, span=marked)
             found_span = marked  # other passages are cited for the answer given, not the rule's
         others = self._corroborating(scored, chosen, found_span)
@@ -295,10 +303,10 @@ class ExtractiveAnswerer:
         return find_span(sentence, kind, known, head, query.rarity, months, within)
 
 
-def reader_or_rule(reading: Reading, found: str) -> str:
-    """The reader's span of the sentence it read, or ``found`` (the rule's) when the reader scores it
-    within READER_MARGIN of its best."""
-    best = reading.best()
+def reader_or_rule(reading: Reading, found: str, allowed: Callable[[str], bool] | None = None) -> str:
+    """The reader's span of the sentence it read (its best ``allowed`` one), or ``found`` (the
+    rule's) when the reader scores it within READER_MARGIN of that."""
+    best = reading.best(allowed)
     if best is None:
         return found
     if found and (score := reading.score(found)) is not None and score >= best.score - READER_MARGIN:
@@ -360,6 +368,23 @@ def _known_words(query: Query) -> Callable[[str, Sequence[str]], bool]:
         return norm in written or (bool(terms) and all(t in query.terms for t in terms))
 
     return known
+
+
+def _new_to(query: Query) -> Callable[[str], bool]:
+    """Whether a span says something the question does not: a span of only the question's own words
+    (its names in the archive's spelling, its words' glossary translations) restates what was asked
+    ("منير المتصدق" for what Mounir el-Motassadeq studied) and answers nothing."""
+    known = _known_words(query)
+    translated = {t for terms in query.translations.values() for t in terms}
+
+    def new(span: str) -> bool:
+        words = [(norm, analyze(norm)) for norm in (normalize_arabic(w) for w in sentence_words(span))]
+        return any(
+            len(norm) > 1 and terms and not known(norm, terms) and not all(t in translated for t in terms)
+            for norm, terms in words
+        )
+
+    return new
 
 
 def _anchor_coverage(query: Query, present: frozenset[str]) -> float:

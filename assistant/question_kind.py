@@ -119,6 +119,16 @@ def asks_country(question: str, language: str) -> bool:
     return bool(_ASKS_COUNTRY[language].search(normalize_arabic(question) if language == "ar" else question))
 
 
+# "هل بقيت ملونة أم بالأبيض والأسود", "colour or black and white": the answer is one of the question's
+# own words. ("أم" is also "mother" in names, أم درمان: such a question is merely treated as one.)
+_OFFERS_CHOICE = {"ar": re.compile(r"(?:^|\s)ام\s"), "en": re.compile(r"\bor\b", re.IGNORECASE)}
+
+
+def offers_choice(question: str, language: str) -> bool:
+    """Whether ``question`` asks which of the alternatives it names."""
+    return bool(_OFFERS_CHOICE[language].search(normalize_arabic(question) if language == "ar" else question))
+
+
 def question_kind(question: str, language: str) -> Kind:
     """The kind of answer ``question`` asks for, from its first question word; WHAT when none says more."""
     text = normalize_arabic(question) if language == "ar" else question

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,8 +56,10 @@ class Reading:
         best = self.best()
         return (best.score if best else self.null) - self.null
 
-    def best(self) -> ReadSpan | None:
-        """The best-scoring span of at most MAX_SPAN_TOKENS tokens, trimmed of edge punctuation."""
+    def best(self, allowed: Callable[[str], bool] | None = None) -> ReadSpan | None:
+        """The best-scoring span of at most MAX_SPAN_TOKENS tokens, trimmed of edge punctuation;
+        with ``allowed``, the best it allows that shares no token with one it does not (the name
+        asked about with a word or two more is still the name asked about)."""
         pairs = [
             (self.starts[s] + self.ends[e], s, e)
             for s in range(len(self.offsets))
@@ -66,8 +68,19 @@ class Reading:
         if not pairs:
             return None
         score, s, e = max(pairs)
-        text = _EDGE.sub("", self.sentence[self.offsets[s][0] : self.offsets[e][1]])
-        return ReadSpan(text, score) if text else None
+        text = self._text(s, e)
+        if not text or allowed is None or allowed(text):
+            return ReadSpan(text, score) if text else None
+        refused = set(range(s, e + 1))
+        for score, s, e in sorted(pairs, reverse=True):
+            if refused.isdisjoint(range(s, e + 1)) and (text := self._text(s, e)):
+                if allowed(text):
+                    return ReadSpan(text, score)
+                refused.update(range(s, e + 1))
+        return None
+
+    def _text(self, start: int, end: int) -> str:
+        return _EDGE.sub("", self.sentence[self.offsets[start][0] : self.offsets[end][1]])
 
     def score(self, span: str) -> float | None:
         """The score of ``span`` where the sentence first writes it; None where it does not."""

@@ -253,3 +253,24 @@ def test_an_english_question_about_a_country_cldr_names_otherwise_is_refused_ove
     they matched nothing, and Pakistan's seats and Lombok's earthquake answered."""
     answer = news.ask(question)
     assert not answer.answered and answer.passages
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ما المدارس التي تصنف على أنها مستقلة إلى جانب المدارس التي يحكمها القطاع الخاص في جنوب إفريقيا؟",
+        "In South Africa, along with privately governed schools, what schools are classified as independent?",
+    ],
+)
+def test_the_short_answer_is_never_only_the_questions_own_words(archive: Assistant, question: str):
+    # The reader's best span here is "المستقلة", the question's "independent": the next best answers.
+    answer = archive.ask(question)
+    assert answer.answered and answer.short_answer == "المدارس الخاصة التقليدية"
+
+
+def test_an_either_or_question_is_answered_with_one_of_its_own_words(archive: Assistant):
+    answer = archive.ask(
+        "Were the restored tapes able to have color added to them to enhance the picture"
+        " or did they remain black and white?"
+    )
+    assert answer.answered and answer.short_answer == "بالأبيض والأسود"

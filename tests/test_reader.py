@@ -8,7 +8,7 @@ from conftest import MODELS
 from transformers import AutoTokenizer
 
 from assistant.extractive import READER_MARGIN, reader_or_rule
-from assistant.reader import MAX_SPAN_TOKENS, MODEL_FILE, Reading, SpanReader
+from assistant.reader import MAX_SPAN_TOKENS, MODEL_FILE, Reading, ReadSpan, SpanReader
 from eval.reader_training import NO_ANSWER, Example, arcd_examples, encode, in_sentence, train, xquad_examples
 from ingest.models import READER_FOLDER
 
@@ -59,6 +59,15 @@ def test_the_rule_span_stands_when_the_reader_scores_it_nearly_as_high():
     far = reading({"إبراهيم": 5.0, "الروائي": 5.0 - READER_MARGIN - 0.5}, {"الله": 2.0})
     assert reader_or_rule(far, "الروائي إبراهيم نصر الله") == "إبراهيم نصر الله"
     assert reader_or_rule(far, "") == "إبراهيم نصر الله"  # no rule span: the reader's
+
+
+def test_a_span_the_question_already_holds_gives_way_to_the_next_best():
+    read = reading({"إبراهيم": 5.0, "بلندن.": 1.0}, {"الله": 2.0, "بلندن.": 1.0})
+    named = "إبراهيم نصر الله"  # what the question asks about, so never its answer
+    # "إبراهيم نصر الله بالجائزة، في حفل أقيم بلندن" scores 6 but holds the name: not an answer either
+    assert read.best(lambda span: span != named) == ReadSpan("بلندن", 2.0)
+    assert read.best(lambda span: False) is None
+    assert reader_or_rule(read, "", lambda span: span != named) == "بلندن"
 
 
 def test_a_training_example_is_the_sentence_that_holds_the_answer_and_the_one_most_like_the_question():

@@ -3,7 +3,14 @@
 import pytest
 
 from assistant.countries import countries, country_spans
-from assistant.question_kind import Kind, asks_country, question_head, question_head_word, question_kind
+from assistant.question_kind import (
+    Kind,
+    asks_country,
+    offers_choice,
+    question_head,
+    question_head_word,
+    question_kind,
+)
 from assistant.short_answer import find_span, question_months
 from eval.datasets import xquad
 from eval.span_check import archive_rarity, fit_rarity, gold_sentences, known_from
@@ -195,6 +202,21 @@ def test_a_where_question_without_a_noun_gets_the_place_after_its_preposition():
 )
 def test_a_question_asking_which_country_is_told_from_one_asking_another_place(question, language, asks):
     assert asks_country(question, language) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "offers"),
+    [
+        ("هل بقيت الأشرطة ملونة أم بالأبيض والأسود؟", "ar", True),
+        ("هل ربح الأهلي أم الزمالك؟", "ar", True),
+        ("من أعلن أن الحكومة ستخصص أموالا؟", "ar", False),
+        ("Did the tapes have colour or did they remain black and white?", "en", True),
+        ("Who ordered the new tapes?", "en", False),
+        ("What did Christina and Mark Rotondo offer their son?", "en", False),  # "Mark", not "or"
+    ],
+)
+def test_a_question_offering_alternatives_is_told_apart(question, language, offers):
+    assert offers_choice(question, language) is offers
 
 
 def test_a_country_question_gets_a_country_the_question_does_not_name():
