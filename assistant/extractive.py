@@ -196,8 +196,7 @@ class ExtractiveAnswerer:
         if query.cross_lingual and reading is None:
             span = translated if best is judged and translated else self._cross_lingual_span(query, best.text)
             best = replace(best, span=span.text if span else "")
-        new = None if offers_choice(query.text, query.language) else _new_to(query)
-        if reading and (marked := reader_or_rule(reading, best.span, new)) != best.span:
+        if reading and (marked := reader_or_rule(reading, best.span, _new_to(query))) != best.span:
             best = replace(best, span=marked)
             found_span = marked  # other passages are cited for the answer given, not the rule's
         others = self._corroborating(scored, chosen, found_span)
@@ -370,10 +369,13 @@ def _known_words(query: Query) -> Callable[[str, Sequence[str]], bool]:
     return known
 
 
-def _new_to(query: Query) -> Callable[[str], bool]:
+def _new_to(query: Query) -> Callable[[str], bool] | None:
     """Whether a span says something the question does not: a span of only the question's own words
     (its names in the archive's spelling, its words' glossary translations) restates what was asked
-    ("منير المتصدق" for what Mounir el-Motassadeq studied) and answers nothing."""
+    ("منير المتصدق" for what Mounir el-Motassadeq studied) and answers nothing. None for a question
+    that offers alternatives, whose answer is one of its own words."""
+    if offers_choice(query.text, query.language):
+        return None
     known = _known_words(query)
     translated = {t for terms in query.translations.values() for t in terms}
 
