@@ -17,14 +17,7 @@ from assistant.citations import MARKER
 from assistant.countries import countries, country_spans
 from assistant.evidence import Evidence, RefusalModel, weighted_coverage
 from assistant.identifiers import contradicts, identifiers
-from assistant.question_kind import (
-    Kind,
-    asks_country,
-    offers_choice,
-    question_head,
-    question_head_word,
-    question_kind,
-)
+from assistant.question_kind import Kind, asks_country, offers_choice, question_head, question_head_word, question_kind
 from assistant.reader import Reading, SpanReader
 from assistant.records import Answer, Citation, Passage, Query
 from assistant.short_answer import (

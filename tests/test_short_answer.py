@@ -3,14 +3,7 @@
 import pytest
 
 from assistant.countries import countries, country_spans
-from assistant.question_kind import (
-    Kind,
-    asks_country,
-    offers_choice,
-    question_head,
-    question_head_word,
-    question_kind,
-)
+from assistant.question_kind import Kind, asks_country, offers_choice, question_head, question_head_word, question_kind
 from assistant.short_answer import find_span, question_months
 from eval.datasets import xquad
 from eval.span_check import archive_rarity, fit_rarity, gold_sentences, known_from
